@@ -1,0 +1,13 @@
+/**
+ * Tributary's public API: everything a user imports comes from here; every other file is internal.
+ */
+export type * from './kafka/backend.ts';
+export {
+  BrokerUnreachableError,
+  ConfigError,
+  FencedError,
+  KafkaBackendError,
+  RebalanceInProgressError,
+  TopicExistsError,
+  UnknownTopicError,
+} from './kafka/backend.ts';
