@@ -1,0 +1,56 @@
+package dev.tributary.bench;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ThreadLocalRandom;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.IntegerSerializer;
+
+/**
+ * Loads an input topic the way SimpleBenchmark's load-one does with key skew 0: int32 keys drawn
+ * uniformly from [0, keys), serialized by IntegerSerializer (4 bytes big-endian), random values of a
+ * fixed size, timestamps = send time, partitioned by the default (murmur2) partitioner.
+ */
+final class Loader {
+    static String run(BenchArgs args) throws Exception {
+        String topic = args.string("topic");
+        long records = args.number("records");
+        int valueSize = (int) args.number("value-size", 100);
+        int keys = (int) args.number("keys", 10_000);
+
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, args.string("bootstrap"));
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, "bench-loader");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 100);
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 128L * 1024 * 1024);
+
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        long start = System.nanoTime();
+        try (var producer = new KafkaProducer<>(props, new IntegerSerializer(), new ByteArraySerializer())) {
+            for (long i = 0; i < records; i++) {
+                byte[] value = new byte[valueSize];
+                random.nextBytes(value);
+                producer.send(new ProducerRecord<>(topic, random.nextInt(keys), value), (meta, error) -> {
+                    if (error != null) {
+                        System.err.println("load of " + topic + " failed: " + error);
+                        System.exit(3);
+                    }
+                });
+            }
+            producer.flush();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("workload", "load");
+        out.put("topic", topic);
+        out.put("records", records);
+        out.put("seconds", seconds);
+        out.put("recordsPerSec", records / seconds);
+        return Meter.toJson(out);
+    }
+}
