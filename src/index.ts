@@ -11,3 +11,5 @@ export {
   TopicExistsError,
   UnknownTopicError,
 } from './kafka/backend.ts';
+export type { KafkaCluster, KafkaClusterOptions } from './harness/kafka-cluster.ts';
+export { fetchKafkaJars, KafkaHarnessError, startKafkaCluster } from './harness/kafka-cluster.ts';
