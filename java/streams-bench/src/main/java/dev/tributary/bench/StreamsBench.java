@@ -5,6 +5,7 @@ package dev.tributary.bench;
  * Prints exactly one JSON line on stdout (logs go to stderr) and exits 0, or exits non-zero with the
  * reason on stderr.
  *
+ *   topics               --bootstrap B --create name:partitions,...
  *   load                 --bootstrap B --topic T --records N [--value-size 100] [--keys 10000]
  *   raw-consume          --bootstrap B --source T --records N
  *   raw-consume-produce  --bootstrap B --source T --sink S --records N
@@ -21,6 +22,7 @@ public final class StreamsBench {
         String workload = argv[0];
         BenchArgs args = new BenchArgs(argv, 1);
         String result = switch (workload) {
+            case "topics" -> Topics.create(args);
             case "load" -> Loader.run(args);
             case "raw-consume" -> RawClients.consume(args, false);
             case "raw-consume-produce" -> RawClients.consume(args, true);

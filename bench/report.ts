@@ -1,0 +1,133 @@
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+/** One side's figure for one workload, or why there is none. */
+export type SideResult =
+  | {
+      readonly recordsPerSec: number;
+      readonly cpuSecondsPerMillion: number;
+      readonly peakRssBytes: number;
+      readonly processed: number;
+      readonly expected: number;
+      readonly timedOut: boolean;
+      /** What the app printed, unchanged. */
+      readonly raw: Record<string, unknown>;
+    }
+  | { readonly na: string };
+
+export interface WorkloadRow {
+  readonly workload: string;
+  readonly input: string;
+  readonly tributary: SideResult;
+  readonly kafkaStreams: SideResult;
+  readonly note?: string;
+}
+
+export interface AnchorRow {
+  readonly anchor: string;
+  readonly recordsPerSec: number | undefined;
+  readonly detail: string;
+}
+
+export interface BenchReport {
+  readonly startedAt: string;
+  readonly mode: string;
+  readonly command: string;
+  readonly environment: Record<string, string>;
+  readonly anchors: readonly AnchorRow[];
+  readonly rows: readonly WorkloadRow[];
+  readonly notes: readonly string[];
+}
+
+/** Turns an app's JSON line into a {@link SideResult}. */
+export function sideResult(raw: Record<string, unknown> | undefined, why: string): SideResult {
+  if (!raw) return { na: why };
+  const processed = Number(raw.processed);
+  const cpu = Number(raw.cpuSecondsWindow);
+  return {
+    recordsPerSec: Number(raw.recordsPerSec),
+    cpuSecondsPerMillion: processed > 0 ? (cpu / processed) * 1e6 : Number.NaN,
+    peakRssBytes: Number(raw.peakRssBytes),
+    processed,
+    expected: Number(raw.expected),
+    timedOut: Boolean(raw.timedOut),
+    raw,
+  };
+}
+
+const fmtInt = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '—');
+const fmt1 = (n: number) => (Number.isFinite(n) ? n.toFixed(n < 10 ? 2 : 1) : '—');
+const mib = (bytes: number) => (bytes > 0 ? `${Math.round(bytes / 1048576)}` : '—');
+
+function rate(side: SideResult): string {
+  if ('na' in side) return side.na;
+  const text = fmtInt(side.recordsPerSec);
+  return side.timedOut ? `${text} (timed out at ${fmtInt(side.processed)}/${fmtInt(side.expected)})` : text;
+}
+
+function pair(t: SideResult, k: SideResult, pick: (s: Extract<SideResult, { raw: unknown }>) => string): string {
+  const one = (s: SideResult) => ('na' in s ? '—' : pick(s));
+  return `${one(t)} / ${one(k)}`;
+}
+
+/** The one table: workload, both rates, ratio, CPU-seconds per million records, peak RSS. */
+export function renderTable(rows: readonly WorkloadRow[]): string {
+  const lines = [
+    '| workload | input | Tributary rec/s | Kafka Streams rec/s | ratio T/KS | app CPU-s per M records (T / KS) | peak RSS MiB (T / KS) |',
+    '|---|---|---:|---:|---:|---:|---:|',
+  ];
+  for (const row of rows) {
+    const t = row.tributary;
+    const k = row.kafkaStreams;
+    const ratio =
+      'na' in t || 'na' in k || k.recordsPerSec <= 0 ? '—' : `${(t.recordsPerSec / k.recordsPerSec).toFixed(2)}×`;
+    lines.push(
+      `| ${row.workload}${row.note ? ` (${row.note})` : ''} | ${row.input} | ${rate(t)} | ${rate(k)} | ${ratio} | ${pair(t, k, (s) => fmt1(s.cpuSecondsPerMillion))} | ${pair(t, k, (s) => mib(s.peakRssBytes))} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+export function renderAnchors(anchors: readonly AnchorRow[]): string {
+  const lines = ['| anchor (same broker, same run) | rec/s | detail |', '|---|---:|---|'];
+  for (const a of anchors) {
+    lines.push(`| ${a.anchor} | ${a.recordsPerSec === undefined ? 'n/a' : fmtInt(a.recordsPerSec)} | ${a.detail} |`);
+  }
+  return lines.join('\n');
+}
+
+export function renderMarkdown(report: BenchReport): string {
+  const env = Object.entries(report.environment)
+    .map(([k, v]) => `- ${k}: ${v}`)
+    .join('\n');
+  return [
+    `# Tributary vs Apache Kafka Streams — ${report.startedAt} (${report.mode})`,
+    '',
+    `Command: \`${report.command}\``,
+    '',
+    renderTable(report.rows),
+    '',
+    renderAnchors(report.anchors),
+    '',
+    '## Environment',
+    env,
+    '',
+    '## Notes',
+    ...report.notes.map((n) => `- ${n}`),
+    '',
+  ].join('\n');
+}
+
+/** Writes bench/results/<timestamp>.{json,md} and latest.{json,md}; returns the markdown path. */
+export function writeReport(report: BenchReport): string {
+  const dir = resolve(import.meta.dirname, 'results');
+  mkdirSync(dir, { recursive: true });
+  const stamp = report.startedAt.replace(/[:]/g, '-').replace(/\.\d+Z$/, 'Z');
+  const json = join(dir, `${stamp}.json`);
+  const md = join(dir, `${stamp}.md`);
+  writeFileSync(json, `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(md, renderMarkdown(report));
+  copyFileSync(json, join(dir, 'latest.json'));
+  copyFileSync(md, join(dir, 'latest.md'));
+  return md;
+}

@@ -1,0 +1,327 @@
+/**
+ * `npm run bench [-- --quick | --full] [options]`: Tributary side by side with Apache Kafka Streams on one
+ * real broker, in the shape of Kafka's SimpleBenchmark. See bench/README.md for what each row measures.
+ *
+ * Options:
+ *   --quick (default) | --full      record counts and inputs (quick: a few minutes)
+ *   --records N                     records per input (overrides the mode's count)
+ *   --inputs 100x1,100x2,1024x1     value size x partitions of each input topic
+ *   --workloads a,b                 only these workloads (names as in WORKLOADS below)
+ *   --bootstrap HOST:PORT           use this running broker instead of starting one
+ *   --skip-java | --skip-tributary  one side only
+ *   --no-anchors                    skip the producer/consumer perf tools and the raw seam pipe
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { consumerPerfTest, producerPerfTest } from './anchors.ts';
+import { type BenchBroker, startBenchBroker } from './broker.ts';
+import { runMeasuredChild } from './child-process-meter.ts';
+import { ensureJavaBenchBuilt, JAVA_OPTS, runJavaBench } from './java-bench.ts';
+import {
+  type AnchorRow,
+  type BenchReport,
+  renderAnchors,
+  renderTable,
+  sideResult,
+  type WorkloadRow,
+  writeReport,
+} from './report.ts';
+
+interface Workload {
+  readonly name: string;
+  readonly description: string;
+  readonly sink: boolean;
+}
+
+/** The rows of the table, in order. Names are shared by both sides' programs. */
+const WORKLOADS: readonly Workload[] = [
+  { name: 'raw-consume', description: 'raw consume (seam vs Java KafkaConsumer)', sink: false },
+  { name: 'raw-consume-produce', description: 'raw consume+produce (seam vs Java clients)', sink: true },
+  { name: 'passthrough', description: 'stateless filter → mapValues → to', sink: true },
+  { name: 'kv-store', description: 'processor with a KV store: get + put', sink: false },
+  { name: 'count', description: 'groupByKey().count()', sink: false },
+  { name: 'windowed-count', description: 'hopping windowed count 1000/500 ms', sink: false },
+];
+
+interface Input {
+  readonly valueSize: number;
+  readonly partitions: number;
+  readonly records: number;
+}
+
+const { values: opts } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    full: { type: 'boolean', default: false },
+    records: { type: 'string' },
+    inputs: { type: 'string' },
+    workloads: { type: 'string' },
+    bootstrap: { type: 'string' },
+    'skip-java': { type: 'boolean', default: false },
+    'skip-tributary': { type: 'boolean', default: false },
+    'no-anchors': { type: 'boolean', default: false },
+    'timeout-ms': { type: 'string' },
+  },
+});
+
+const mode = opts.full ? 'full' : 'quick';
+const defaultRecords = mode === 'full' ? 2_000_000 : 200_000;
+const inputs: Input[] = (opts.inputs ?? (mode === 'full' ? '100x1,100x2,1024x1,1024x2' : '100x1,100x2,1024x1'))
+  .split(',')
+  .map((spec) => {
+    const [size, partitions] = spec.split('x').map(Number);
+    if (!(size > 0 && partitions > 0)) throw new Error(`--inputs: "${spec}" is not VALUESIZExPARTITIONS (e.g. 100x1)`);
+    // 1 KB inputs get half the records in full mode, to keep the topics' size (and disk) in bounds.
+    const records = opts.records
+      ? Number(opts.records)
+      : size >= 1024 && mode === 'full'
+        ? defaultRecords / 2
+        : defaultRecords;
+    return { valueSize: size, partitions, records };
+  });
+const selected = opts.workloads ? new Set(opts.workloads.split(',')) : undefined;
+for (const name of selected ?? []) {
+  if (!WORKLOADS.some((w) => w.name === name)) throw new Error(`--workloads: unknown workload "${name}"`);
+}
+const workloads = WORKLOADS.filter((w) => !selected || selected.has(w.name));
+// SimpleBenchmark caps each run at 3 minutes; a run that hits it reports what it processed.
+const runTimeoutMs = Number(opts['timeout-ms'] ?? 180_000);
+
+const runId = Date.now().toString(36);
+const startedAt = new Date().toISOString();
+const workerPath = resolve(import.meta.dirname, 'tributary/worker.ts');
+
+async function main(): Promise<void> {
+  if (!opts['skip-java']) ensureJavaBenchBuilt();
+  process.stderr.write(`bench (${mode}): starting one Kafka broker ...\n`);
+  const t0 = Date.now();
+  const broker = await startBenchBroker(opts.bootstrap);
+  process.stderr.write(`broker ${broker.bootstrap} (${broker.origin}) up in ${Date.now() - t0} ms\n`);
+  const stateRoot = mkdtempSync(join(tmpdir(), 'tributary-bench-'));
+  try {
+    const report = await runAll(broker, stateRoot);
+    const md = writeReport(report);
+    process.stdout.write(`\n${renderTable(report.rows)}\n\n${renderAnchors(report.anchors)}\n\nwritten to ${md}\n`);
+  } finally {
+    rmSync(stateRoot, { recursive: true, force: true });
+    await broker.stop();
+  }
+}
+
+async function runAll(broker: BenchBroker, stateRoot: string): Promise<BenchReport> {
+  const bootstrap = broker.bootstrap;
+  const inputTopic = (input: Input) => `bench-${runId}-in-v${input.valueSize}-p${input.partitions}`;
+  const sinkTopic = (input: Input, w: Workload, impl: string) =>
+    `bench-${runId}-sink-${w.name}-${impl}-v${input.valueSize}-p${input.partitions}`;
+
+  // Every topic up front, in one admin call (sinks get the input's partition count).
+  const specs: string[] = [];
+  for (const input of inputs) {
+    specs.push(`${inputTopic(input)}:${input.partitions}`);
+    for (const w of workloads.filter((x) => x.sink)) {
+      specs.push(
+        `${sinkTopic(input, w, 'java')}:${input.partitions}`,
+        `${sinkTopic(input, w, 'tributary')}:${input.partitions}`,
+      );
+    }
+  }
+  const anchorRecords = inputs[0]?.records ?? defaultRecords;
+  const anchorTopic = `bench-${runId}-anchor`;
+  const seamPipeTopic = `bench-${runId}-seam-pipe`;
+  if (!opts['no-anchors']) specs.push(`${anchorTopic}:1`, `${seamPipeTopic}:1`);
+  await mustRun(
+    runJavaBench('topics', { bootstrap, create: specs.join(',') }, 120_000, 'create topics'),
+    'create topics',
+  );
+
+  // Load each input once with the Java producer (int32 keys as IntegerSerializer writes them).
+  for (const input of inputs) {
+    const load = await mustRun(
+      runJavaBench(
+        'load',
+        { bootstrap, topic: inputTopic(input), records: input.records, 'value-size': input.valueSize, keys: 10_000 },
+        600_000,
+        `load ${inputTopic(input)} (${input.records} records)`,
+      ),
+      'load',
+    );
+    process.stderr.write(`    loaded at ${Math.round(Number(load.recordsPerSec))} rec/s\n`);
+  }
+
+  const anchors: AnchorRow[] = opts['no-anchors']
+    ? []
+    : await runAnchors(bootstrap, anchorTopic, seamPipeTopic, anchorRecords);
+
+  const rows: WorkloadRow[] = [];
+  for (const input of inputs) {
+    const inputLabel = `${input.records.toLocaleString('en-US')} × ${input.valueSize} B, ${input.partitions} partition${input.partitions > 1 ? 's' : ''}`;
+    for (const w of workloads) {
+      const common = { bootstrap, source: inputTopic(input), records: input.records, 'timeout-ms': runTimeoutMs };
+      const tag = `${w.name} ${input.valueSize}B×${input.partitions}p`;
+      let java: Record<string, unknown> | undefined;
+      let javaWhy = 'skipped';
+      if (!opts['skip-java']) {
+        const stateDir = join(stateRoot, `java-${w.name}-${input.valueSize}-${input.partitions}`);
+        const run = await runJavaBench(
+          w.name,
+          {
+            ...common,
+            ...(w.sink ? { sink: sinkTopic(input, w, 'java') } : {}),
+            'app-id': `bench-${runId}-${w.name}-java-${input.valueSize}-${input.partitions}`,
+            'state-dir': stateDir,
+          },
+          runTimeoutMs + 60_000,
+          `kafka streams ${tag}`,
+        );
+        java = run.result;
+        javaWhy = `failed (exit ${run.exitCode}): ${lastLine(run.stderrTail)}`;
+        rmSync(stateDir, { recursive: true, force: true });
+      }
+      let trib: Record<string, unknown> | undefined;
+      let tribWhy = 'skipped';
+      if (!opts['skip-tributary']) {
+        const stateDir = join(stateRoot, `tributary-${w.name}-${input.valueSize}-${input.partitions}`);
+        const args = [workerPath, w.name];
+        const options: Record<string, string | number> = {
+          ...common,
+          ...(w.sink ? { sink: sinkTopic(input, w, 'tributary') } : {}),
+          'app-id': `bench-${runId}-${w.name}-tributary-${input.valueSize}-${input.partitions}`,
+          'state-dir': stateDir,
+        };
+        for (const [k, v] of Object.entries(options)) args.push(`--${k}`, String(v));
+        const run = await runMeasuredChild(process.execPath, args, {
+          timeoutMs: runTimeoutMs + 60_000,
+          label: `tributary ${tag}`,
+        });
+        if (run.result && 'na' in run.result) {
+          tribWhy = String(run.result.na);
+        } else {
+          trib = run.result;
+          tribWhy = `failed (exit ${run.exitCode}): ${lastLine(run.stderrTail)}`;
+        }
+        rmSync(stateDir, { recursive: true, force: true });
+      }
+      const row: WorkloadRow = {
+        workload: w.name,
+        input: inputLabel,
+        tributary: sideResult(trib, tribWhy),
+        kafkaStreams: sideResult(java, javaWhy),
+        ...(w.name.startsWith('raw') ? { note: 'Java: plain clients' } : {}),
+      };
+      rows.push(row);
+      process.stderr.write(`${renderTable([row]).split('\n')[2]}\n`);
+    }
+  }
+
+  return {
+    startedAt,
+    mode,
+    command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
+    environment: {
+      broker: `Apache Kafka ${broker.kafkaVersion}, 1 node (KRaft, combined), ${broker.origin}, ${bootstrap}`,
+      machine: `${(await import('node:os')).cpus().length} cores, ${Math.round((await import('node:os')).totalmem() / 2 ** 30)} GiB`,
+      node: process.version,
+      java: `JVM flags ${JAVA_OPTS.join(' ')}; Kafka Streams 1 stream thread`,
+      workloads: workloads.map((w) => `${w.name}: ${w.description}`).join('; '),
+    },
+    anchors,
+    rows,
+    notes: [
+      'rec/s = records from the first to the last record processed (SimpleBenchmark starts its clock at start(); that figure is recordsPerSecFromStart in the JSON).',
+      'CPU-s per M records: the app process’s user+system CPU between its first and last record, per million records. Peak RSS: VmHWM of the app process.',
+      'Kafka Streams runs with SimpleBenchmark’s settings (commit.interval.ms 30000, max.poll.records 1000, producer linger.ms 5000, batch.size 128 KiB), default RocksDB stores with caching.',
+      'Every app is its own process, reads its input from the earliest offset with a fresh application.id, and exits when it has processed the whole input.',
+      'Not measured yet: joins, end-to-end latency p50/p99 at a fixed rate, restore speed, RSS with 10 M keys, exactly-once variants.',
+    ],
+  };
+}
+
+async function runAnchors(
+  bootstrap: string,
+  anchorTopic: string,
+  seamPipeTopic: string,
+  records: number,
+): Promise<AnchorRow[]> {
+  const anchors: AnchorRow[] = [];
+  process.stderr.write('  anchor: kafka-producer-perf-test ...\n');
+  try {
+    const p = await producerPerfTest(bootstrap, anchorTopic, records, 100);
+    anchors.push({
+      anchor: 'kafka-producer-perf-test (Java producer)',
+      recordsPerSec: p.recordsPerSec,
+      detail: `${records} × 100 B, acks=all, linger.ms=5, batch 128 KiB`,
+    });
+  } catch (error) {
+    anchors.push({
+      anchor: 'kafka-producer-perf-test (Java producer)',
+      recordsPerSec: undefined,
+      detail: `failed: ${(error as Error).message.slice(0, 200)}`,
+    });
+  }
+  process.stderr.write('  anchor: kafka-consumer-perf-test ...\n');
+  try {
+    const c = await consumerPerfTest(bootstrap, anchorTopic, records);
+    anchors.push({
+      anchor: 'kafka-consumer-perf-test (Java consumer)',
+      recordsPerSec: c.recordsPerSec,
+      detail: `fetch.nMsg.sec; ${Math.round(c.recordsPerSecWithJoin)} rec/s including the group join`,
+    });
+  } catch (error) {
+    anchors.push({
+      anchor: 'kafka-consumer-perf-test (Java consumer)',
+      recordsPerSec: undefined,
+      detail: `failed: ${(error as Error).message.slice(0, 200)}`,
+    });
+  }
+  const run = await runMeasuredChild(
+    process.execPath,
+    [
+      workerPath,
+      'raw-pipe',
+      '--bootstrap',
+      bootstrap,
+      '--topic',
+      seamPipeTopic,
+      '--records',
+      String(records),
+      '--value-size',
+      '100',
+    ],
+    { timeoutMs: 600_000, label: 'anchor: Tributary seam raw pipe (bench/raw-pipe.ts)' },
+  );
+  const r = run.result;
+  const why = r && 'na' in r ? String(r.na) : `failed (exit ${run.exitCode}): ${lastLine(run.stderrTail)}`;
+  const ok = r && !('na' in r);
+  anchors.push({
+    anchor: 'Tributary seam: produce (bench/raw-pipe.ts)',
+    recordsPerSec: ok ? Number(r.produceRecordsPerSec) : undefined,
+    detail: ok ? `${records} × 100 B, @platformatic/kafka through the KafkaBackend seam` : why,
+  });
+  anchors.push({
+    anchor: 'Tributary seam: fetch (bench/raw-pipe.ts)',
+    recordsPerSec: ok ? Number(r.fetchRecordsPerSec) : undefined,
+    detail: ok ? `${records} × 100 B` : why,
+  });
+  return anchors;
+}
+
+async function mustRun(pending: ReturnType<typeof runJavaBench>, what: string): Promise<Record<string, unknown>> {
+  const run = await pending;
+  if (!run.result) throw new Error(`${what} failed (exit ${run.exitCode}):\n${run.stderrTail}`);
+  return run.result;
+}
+
+function lastLine(text: string): string {
+  return (
+    text
+      .trim()
+      .split('\n')
+      .filter((l) => l.trim())
+      .at(-1)
+      ?.slice(0, 160) ?? 'no output'
+  );
+}
+
+await main();

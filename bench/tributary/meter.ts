@@ -1,0 +1,104 @@
+import { readFileSync } from 'node:fs';
+
+/**
+ * The completion detector and stopwatch of one Tributary run: counts processed records, notes the time
+ * and the process's CPU time at the first and at the expected last record, and yields the same JSON
+ * fields as the Java side's Meter (java/streams-bench/.../Meter.java), so bench/run.ts reads both alike.
+ */
+export class Meter {
+  readonly expected: number;
+  #processed = 0;
+  readonly #startNs = process.hrtime.bigint();
+  readonly #cpuAtStart = cpuMicros();
+  #firstNs = 0n;
+  #cpuAtFirst = 0;
+  #lastNs = 0n;
+  #cpuAtLast = 0;
+  #resolveDone: () => void = () => {};
+  /** Resolves once the expected number of records was processed (or finish() was called). */
+  readonly done: Promise<void>;
+
+  constructor(expected: number) {
+    this.expected = expected;
+    this.done = new Promise((resolve) => {
+      this.#resolveDone = resolve;
+    });
+  }
+
+  get processed(): number {
+    return this.#processed;
+  }
+
+  /** Called once per processed record. */
+  record(): void {
+    const n = ++this.#processed;
+    if (n === 1) {
+      this.#firstNs = process.hrtime.bigint();
+      this.#cpuAtFirst = cpuMicros();
+    }
+    if (n === this.expected) this.finish();
+  }
+
+  /** Adds a whole batch at once (raw consume: counting per record would measure the counter). */
+  recordMany(count: number): void {
+    if (count <= 0) return;
+    if (this.#processed === 0) {
+      this.#firstNs = process.hrtime.bigint();
+      this.#cpuAtFirst = cpuMicros();
+    }
+    const before = this.#processed;
+    this.#processed += count;
+    if (before < this.expected && this.#processed >= this.expected) this.finish();
+  }
+
+  /** Marks the end now (for a last step that is not one record, e.g. a final flush). */
+  finish(): void {
+    if (this.#lastNs !== 0n) return;
+    this.#lastNs = process.hrtime.bigint();
+    this.#cpuAtLast = cpuMicros();
+    this.#resolveDone();
+  }
+
+  /** The result; after a timeout the figures cover what was processed until now. */
+  result(workload: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+    const timedOut = this.#lastNs === 0n;
+    const end = timedOut ? process.hrtime.bigint() : this.#lastNs;
+    const cpuEnd = timedOut ? cpuMicros() : this.#cpuAtLast;
+    const n = Math.min(this.#processed, this.expected);
+    const firstToLastMs = this.#firstNs === 0n ? 0 : Number(end - this.#firstNs) / 1e6;
+    const startToLastMs = Number(end - this.#startNs) / 1e6;
+    return {
+      workload,
+      impl: 'tributary',
+      expected: this.expected,
+      processed: n,
+      timedOut,
+      firstToLastMs,
+      startToLastMs,
+      recordsPerSec: firstToLastMs > 0 ? n / (firstToLastMs / 1000) : 0,
+      recordsPerSecFromStart: startToLastMs > 0 ? n / (startToLastMs / 1000) : 0,
+      cpuSecondsWindow: this.#firstNs === 0n ? 0 : (cpuEnd - this.#cpuAtFirst) / 1e6,
+      cpuSecondsRun: (cpuEnd - this.#cpuAtStart) / 1e6,
+      cpuSecondsProcess: cpuMicros() / 1e6,
+      peakRssBytes: peakRssBytes(),
+      runtime: `node ${process.version}`,
+      ...extra,
+    };
+  }
+}
+
+function cpuMicros(): number {
+  const usage = process.cpuUsage();
+  return usage.user + usage.system;
+}
+
+/** VmHWM of /proc/self/status (the peak resident set), as the Java side reads it; maxRSS elsewhere. */
+export function peakRssBytes(): number {
+  try {
+    const match = /^VmHWM:\s+(\d+)\s+kB/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (match) return Number(match[1]) * 1024;
+  } catch {
+    // not Linux
+  }
+  return process.resourceUsage().maxRSS * 1024;
+}

@@ -1,0 +1,78 @@
+/**
+ * The Tributary side of `npm run bench`, one workload per process (so its CPU and RSS are its own):
+ *   node bench/tributary/worker.ts WORKLOAD --bootstrap B --source T --records N [--sink S] [--app-id A]
+ *        [--state-dir D] [--timeout-ms 180000]
+ *   node bench/tributary/worker.ts raw-pipe --bootstrap B --topic T --records N --value-size 100
+ * Prints one JSON line: the Meter's result, or {"na": "why"} when the workload cannot run yet.
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { peakRssBytes } from './meter.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+const [workload, ...rest] = process.argv.slice(2);
+const { values: opts } = parseArgs({
+  args: rest,
+  options: {
+    bootstrap: { type: 'string' },
+    source: { type: 'string' },
+    sink: { type: 'string' },
+    topic: { type: 'string' },
+    records: { type: 'string' },
+    'value-size': { type: 'string' },
+    'app-id': { type: 'string' },
+    'state-dir': { type: 'string' },
+    'timeout-ms': { type: 'string', default: '180000' },
+  },
+});
+
+function required(name: keyof typeof opts): string {
+  const value = opts[name];
+  if (typeof value !== 'string' || value === '') throw new Error(`worker ${workload}: missing option --${name}`);
+  return value;
+}
+
+function print(result: Record<string, unknown>): void {
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+async function main(): Promise<void> {
+  switch (workload) {
+    case 'raw-pipe':
+      return print(await rawPipe());
+    case 'windowed-count':
+      return print({ na: 'n/a (not built)' });
+    default:
+      return print({ na: `n/a (unknown workload "${workload}")` });
+  }
+}
+
+/** The seam's own produce-then-fetch figures, from bench/raw-pipe.ts (written with the real backend). */
+async function rawPipe(): Promise<Record<string, unknown>> {
+  const modulePath = resolve(ROOT, 'bench/raw-pipe.ts');
+  if (!existsSync(modulePath)) return { na: 'n/a (bench/raw-pipe.ts not written yet)' };
+  const { runRawPipe } = (await import(modulePath)) as {
+    runRawPipe: (o: { bootstrap: string; topic: string; records: number; valueSize: number }) => Promise<{
+      produceRecordsPerSec: number;
+      fetchRecordsPerSec: number;
+    }>;
+  };
+  const figures = await runRawPipe({
+    bootstrap: required('bootstrap'),
+    topic: required('topic'),
+    records: Number(required('records')),
+    valueSize: Number(opts['value-size'] ?? 100),
+  });
+  return { ...figures, peakRssBytes: peakRssBytes(), cpuSecondsProcess: process.cpuUsage().user / 1e6 };
+}
+
+try {
+  await main();
+  // Client sockets or timers may linger after close; the result is out, so leave now.
+  process.exit(0);
+} catch (error) {
+  process.stderr.write(`worker ${workload} failed: ${(error as Error).stack ?? error}\n`);
+  process.exit(1);
+}
