@@ -99,3 +99,14 @@ function lastJsonObject(text: string): Record<string, unknown> | undefined {
   }
   return undefined;
 }
+
+/** utime+stime of a running process in seconds (0 when it is gone): the broker's share of a run. */
+export function cpuSecondsOf(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}

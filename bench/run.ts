@@ -17,7 +17,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { consumerPerfTest, producerPerfTest } from './anchors.ts';
 import { type BenchBroker, startBenchBroker } from './broker.ts';
-import { runMeasuredChild } from './child-process-meter.ts';
+import { cpuSecondsOf, runMeasuredChild } from './child-process-meter.ts';
 import { ensureJavaBenchBuilt, JAVA_OPTS, runJavaBench } from './java-bench.ts';
 import {
   type AnchorRow,
@@ -164,6 +164,7 @@ async function runAll(broker: BenchBroker, stateRoot: string): Promise<BenchRepo
       let javaWhy = 'skipped';
       if (!opts['skip-java']) {
         const stateDir = join(stateRoot, `java-${w.name}-${input.valueSize}-${input.partitions}`);
+        const brokerCpu = brokerCpuMeter(broker);
         const run = await runJavaBench(
           w.name,
           {
@@ -175,7 +176,7 @@ async function runAll(broker: BenchBroker, stateRoot: string): Promise<BenchRepo
           runTimeoutMs + 60_000,
           `kafka streams ${tag}`,
         );
-        java = run.result;
+        java = withBrokerCpu(run.result, brokerCpu);
         javaWhy = `failed (exit ${run.exitCode}): ${lastLine(run.stderrTail)}`;
         rmSync(stateDir, { recursive: true, force: true });
       }
@@ -191,6 +192,7 @@ async function runAll(broker: BenchBroker, stateRoot: string): Promise<BenchRepo
           'state-dir': stateDir,
         };
         for (const [k, v] of Object.entries(options)) args.push(`--${k}`, String(v));
+        const brokerCpu = brokerCpuMeter(broker);
         const run = await runMeasuredChild(process.execPath, args, {
           timeoutMs: runTimeoutMs + 60_000,
           label: `tributary ${tag}`,
@@ -198,7 +200,7 @@ async function runAll(broker: BenchBroker, stateRoot: string): Promise<BenchRepo
         if (run.result && 'na' in run.result) {
           tribWhy = String(run.result.na);
         } else {
-          trib = run.result;
+          trib = withBrokerCpu(run.result, brokerCpu);
           tribWhy = `failed (exit ${run.exitCode}): ${lastLine(run.stderrTail)}`;
         }
         rmSync(stateDir, { recursive: true, force: true });
@@ -305,6 +307,20 @@ async function runAnchors(
     detail: ok ? `${records} × 100 B` : why,
   });
   return anchors;
+}
+
+/** The broker's CPU-seconds from now until the returned function is called. */
+function brokerCpuMeter(broker: BenchBroker): () => number {
+  const total = () => broker.pids.reduce((sum, pid) => sum + cpuSecondsOf(pid), 0);
+  const before = total();
+  return () => total() - before;
+}
+
+function withBrokerCpu(
+  result: Record<string, unknown> | undefined,
+  brokerCpu: () => number,
+): Record<string, unknown> | undefined {
+  return result && { ...result, brokerCpuSecondsWholeRun: brokerCpu() };
 }
 
 async function mustRun(pending: ReturnType<typeof runJavaBench>, what: string): Promise<Record<string, unknown>> {
