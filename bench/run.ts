@@ -30,9 +30,14 @@ import {
 } from './report.ts';
 
 interface Workload {
+  /** The row's name; also the workload both programs run unless `program` says otherwise. */
   readonly name: string;
   readonly description: string;
   readonly sink: boolean;
+  /** The workload name both programs are given (variants of one workload share it). */
+  readonly program?: string;
+  /** Extra options for the Java program only. */
+  readonly javaOptions?: Readonly<Record<string, string>>;
 }
 
 /** The rows of the table, in order. Names are shared by both sides' programs. */
@@ -41,7 +46,21 @@ const WORKLOADS: readonly Workload[] = [
   { name: 'raw-consume-produce', description: 'raw consume+produce (seam vs Java clients)', sink: true },
   { name: 'passthrough', description: 'stateless filter → mapValues → to', sink: true },
   { name: 'kv-store', description: 'processor with a KV store: get + put', sink: false },
+  {
+    name: 'kv-store-mem',
+    program: 'kv-store',
+    description: 'kv-store, Kafka Streams with an in-memory store',
+    sink: false,
+    javaOptions: { store: 'memory' },
+  },
   { name: 'count', description: 'groupByKey().count()', sink: false },
+  {
+    name: 'count-mem',
+    program: 'count',
+    description: 'count, Kafka Streams with an in-memory store',
+    sink: false,
+    javaOptions: { store: 'memory' },
+  },
   { name: 'windowed-count', description: 'hopping windowed count 1000/500 ms', sink: false },
 ];
 
@@ -166,9 +185,10 @@ async function runAll(broker: BenchBroker, stateRoot: string): Promise<BenchRepo
         const stateDir = join(stateRoot, `java-${w.name}-${input.valueSize}-${input.partitions}`);
         const brokerCpu = brokerCpuMeter(broker);
         const run = await runJavaBench(
-          w.name,
+          w.program ?? w.name,
           {
             ...common,
+            ...w.javaOptions,
             ...(w.sink ? { sink: sinkTopic(input, w, 'java') } : {}),
             'app-id': `bench-${runId}-${w.name}-java-${input.valueSize}-${input.partitions}`,
             'state-dir': stateDir,
@@ -184,7 +204,7 @@ async function runAll(broker: BenchBroker, stateRoot: string): Promise<BenchRepo
       let tribWhy = 'skipped';
       if (!opts['skip-tributary']) {
         const stateDir = join(stateRoot, `tributary-${w.name}-${input.valueSize}-${input.partitions}`);
-        const args = [workerPath, w.name];
+        const args = [workerPath, w.program ?? w.name];
         const options: Record<string, string | number> = {
           ...common,
           ...(w.sink ? { sink: sinkTopic(input, w, 'tributary') } : {}),
@@ -211,6 +231,7 @@ async function runAll(broker: BenchBroker, stateRoot: string): Promise<BenchRepo
         tributary: sideResult(trib, tribWhy),
         kafkaStreams: sideResult(java, javaWhy),
         ...(w.name.startsWith('raw') ? { note: 'Java: plain clients' } : {}),
+        ...(w.javaOptions?.store === 'memory' ? { note: 'KS: in-memory store' } : {}),
       };
       rows.push(row);
       process.stderr.write(`${renderTable([row]).split('\n')[2]}\n`);
