@@ -1,0 +1,101 @@
+/**
+ * What instances of one application tell each other through the group protocol (Java's SubscriptionInfo and
+ * AssignmentInfo, in our own JSON encoding: Tributary instances only ever talk to Tributary instances).
+ *
+ * - Subscription userData (every member → leader): the tasks it ran before (so the assignor can be sticky and
+ *   state need not move), its `application.server` endpoint, and an error code (SHUTDOWN_APPLICATION).
+ * - Assignment userData (leader → each member): its active tasks, every instance's endpoint with the partitions
+ *   it owns (for interactive queries), and an error code that all members act on.
+ */
+import type { TopicPartition } from '../kafka/backend.ts';
+
+export const PROTOCOL_VERSION = 1;
+
+/** Java's AssignorError codes. */
+export const AssignorError = {
+  NONE: 0,
+  INCOMPLETE_SOURCE_TOPIC_METADATA: 1,
+  ASSIGNMENT_ERROR: 3,
+  SHUTDOWN_REQUESTED: 4,
+} as const;
+export type AssignorError = (typeof AssignorError)[keyof typeof AssignorError];
+
+export interface SubscriptionInfo {
+  readonly version: number;
+  /** Identifies the KafkaStreams instance (several stream threads share it). */
+  readonly processId: string;
+  /** Task ids ("0_1") this member ran in the previous generation. */
+  readonly previousTasks: readonly string[];
+  /** `application.server`, or '' when not set. */
+  readonly endpoint: string;
+  readonly errorCode: AssignorError;
+}
+
+export interface AssignmentInfo {
+  readonly version: number;
+  readonly activeTasks: readonly string[];
+  /** endpoint → partitions ("topic-partition") owned by the instance at that endpoint. */
+  readonly partitionsByHost: Readonly<Record<string, readonly string[]>>;
+  readonly errorCode: AssignorError;
+  /** Why the assignment failed, written by the leader so that every member can say it. */
+  readonly errorMessage?: string;
+}
+
+export function encodeSubscriptionInfo(info: SubscriptionInfo): Buffer {
+  return Buffer.from(JSON.stringify(info));
+}
+
+export function decodeSubscriptionInfo(data: Buffer, memberId: string): SubscriptionInfo {
+  const parsed = parseJson(data);
+  if (parsed === undefined) {
+    // A member that is not Tributary (or a newer, incompatible version): give it nothing sticky.
+    return { version: 0, processId: memberId, previousTasks: [], endpoint: '', errorCode: AssignorError.NONE };
+  }
+  return {
+    version: Number(parsed.version ?? 0),
+    processId: String(parsed.processId ?? memberId),
+    previousTasks: Array.isArray(parsed.previousTasks) ? parsed.previousTasks.map(String) : [],
+    endpoint: typeof parsed.endpoint === 'string' ? parsed.endpoint : '',
+    errorCode: Number(parsed.errorCode ?? 0) as AssignorError,
+  };
+}
+
+export function encodeAssignmentInfo(info: AssignmentInfo): Buffer {
+  return Buffer.from(JSON.stringify(info));
+}
+
+export function decodeAssignmentInfo(data: Buffer): AssignmentInfo {
+  const parsed = parseJson(data);
+  if (parsed === undefined) {
+    return {
+      version: 0,
+      activeTasks: [],
+      partitionsByHost: {},
+      errorCode: AssignorError.ASSIGNMENT_ERROR,
+      errorMessage: 'the group leader sent an assignment this instance cannot read (is another client in the group?)',
+    };
+  }
+  return {
+    version: Number(parsed.version ?? 0),
+    activeTasks: Array.isArray(parsed.activeTasks) ? parsed.activeTasks.map(String) : [],
+    partitionsByHost: (parsed.partitionsByHost ?? {}) as Record<string, string[]>,
+    errorCode: Number(parsed.errorCode ?? 0) as AssignorError,
+    errorMessage: typeof parsed.errorMessage === 'string' ? parsed.errorMessage : undefined,
+  };
+}
+
+/** Parses a "topic-partition" key back (the topic may itself contain dashes). */
+export function parseTopicPartitionKey(key: string): TopicPartition {
+  const dash = key.lastIndexOf('-');
+  return { topic: key.slice(0, dash), partition: Number(key.slice(dash + 1)) };
+}
+
+function parseJson(data: Buffer): Record<string, any> | undefined {
+  if (data.length === 0) return undefined;
+  try {
+    const parsed = JSON.parse(data.toString('utf8'));
+    return parsed !== null && typeof parsed === 'object' ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
