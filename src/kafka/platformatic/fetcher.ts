@@ -1,0 +1,362 @@
+import {
+  type ClusterMetadata,
+  type Connection,
+  FetchIsolationLevels,
+  ListOffsetTimestamps,
+  listOffsetsV9,
+} from '@platformatic/kafka';
+import {
+  ConfigError,
+  type ConsumedRecord,
+  type FetchedBatch,
+  type Fetcher,
+  type FetcherOptions,
+  KafkaBackendError,
+  type TopicPartition,
+  topicPartitionKey,
+} from '../backend.ts';
+import { ClusterClient, sendAllowingErrors } from './cluster-client.ts';
+import type { ResolvedConfig } from './config.ts';
+import { partitionError, toBackendError } from './errors.ts';
+import { type FetchedPartitionData, type FetchResponse, fetchApi } from './fetch-v17.ts';
+import { type BatchHeader, decodeRecords, isCommitMarker, readBatchHeaders } from './record-batch.ts';
+
+interface PartitionState {
+  readonly topic: string;
+  readonly partition: number;
+  /** Next offset to return; undefined until reset to earliest/latest. */
+  position: number | undefined;
+  reset: 'earliest' | 'latest';
+  paused: boolean;
+  /** Bumped by seek / re-assignment, so a fetch started before it cannot move the position. */
+  version: number;
+}
+
+/** Errors after which the partition's leader must be looked up again. */
+const STALE_LEADER = new Set([3, 5, 6, 9, 74, 75, 100]);
+const OFFSET_OUT_OF_RANGE = 1;
+
+/**
+ * Fetches from explicitly assigned partitions with positions owned here (no group, no client-side
+ * consumer): one Fetch request per leader per poll, sessionless, raw record bytes decoded lazily and only
+ * from the position on. Under read_committed, aborted transactions are dropped with the response's
+ * aborted-transaction list, and control batches are never returned.
+ */
+export class PlatformaticFetcher implements Fetcher {
+  readonly #client: ClusterClient;
+  readonly #readCommitted: boolean;
+  readonly #autoOffsetReset: 'earliest' | 'latest';
+  readonly #maxWaitMs: number;
+  readonly #minBytes: number;
+  readonly #maxBytes: number;
+  readonly #maxPartitionBytes: number;
+  readonly #partitions = new Map<string, PartitionState>();
+  #needsMetadata = false;
+  #closed = false;
+  #wake: (() => void) | undefined;
+
+  constructor(config: ResolvedConfig, options: FetcherOptions = {}) {
+    this.#client = new ClusterClient(config, options.clientId ?? `${config.clientId}-fetcher`);
+    this.#readCommitted = options.isolationLevel === 'read_committed';
+    this.#autoOffsetReset = options.autoOffsetReset ?? 'earliest';
+    this.#maxWaitMs = nonNegative('maxWaitMs', options.maxWaitMs, 500);
+    this.#minBytes = nonNegative('minBytes', options.minBytes, 1);
+    this.#maxBytes = nonNegative('maxBytes', options.maxBytes, 50 * 1024 * 1024);
+    this.#maxPartitionBytes = nonNegative('maxPartitionBytes', options.maxPartitionBytes, 1024 * 1024);
+  }
+
+  assign(partitions: readonly TopicPartition[]): void {
+    const next = new Map<string, PartitionState>();
+    for (const tp of partitions) {
+      const key = topicPartitionKey(tp);
+      next.set(
+        key,
+        this.#partitions.get(key) ?? {
+          topic: tp.topic,
+          partition: tp.partition,
+          position: undefined,
+          reset: this.#autoOffsetReset,
+          paused: false,
+          version: 0,
+        },
+      );
+    }
+    for (const [key, state] of this.#partitions) if (!next.has(key)) state.version++;
+    this.#partitions.clear();
+    for (const [key, state] of next) this.#partitions.set(key, state);
+    this.#wake?.();
+  }
+
+  assignment(): TopicPartition[] {
+    return [...this.#partitions.values()].map(({ topic, partition }) => ({ topic, partition }));
+  }
+
+  #state(tp: TopicPartition, action: string): PartitionState {
+    const state = this.#partitions.get(topicPartitionKey(tp));
+    if (!state)
+      throw new KafkaBackendError(`cannot ${action} "${tp.topic}" partition ${tp.partition}: it is not assigned`);
+    return state;
+  }
+
+  seek(tp: TopicPartition, offset: number | 'earliest' | 'latest'): void {
+    const state = this.#state(tp, 'seek');
+    state.version++;
+    if (typeof offset === 'number') {
+      if (!Number.isInteger(offset) || offset < 0) {
+        throw new KafkaBackendError(`cannot seek "${tp.topic}" partition ${tp.partition} to ${offset}`);
+      }
+      state.position = offset;
+    } else {
+      state.position = undefined;
+      state.reset = offset;
+    }
+  }
+
+  position(tp: TopicPartition): number | undefined {
+    return this.#state(tp, 'read the position of').position;
+  }
+
+  pause(partitions: readonly TopicPartition[]): void {
+    for (const tp of partitions) this.#state(tp, 'pause').paused = true;
+  }
+
+  resume(partitions: readonly TopicPartition[]): void {
+    for (const tp of partitions) this.#state(tp, 'resume').paused = false;
+    this.#wake?.();
+  }
+
+  paused(): TopicPartition[] {
+    return [...this.#partitions.values()].filter((s) => s.paused).map(({ topic, partition }) => ({ topic, partition }));
+  }
+
+  async poll(maxWaitMs: number = this.#maxWaitMs): Promise<FetchedBatch[]> {
+    if (this.#closed) return [];
+    const active = [...this.#partitions.values()].filter((s) => !s.paused);
+    if (active.length === 0) {
+      await this.#sleep(maxWaitMs);
+      return [];
+    }
+    const topics = [...new Set(active.map((s) => s.topic))];
+    const metadata = await this.#client.metadata(topics, this.#needsMetadata);
+    this.#needsMetadata = false;
+    for (const s of active) {
+      const count = metadata.topics.get(s.topic)?.partitionsCount ?? 0;
+      if (s.partition >= count) {
+        throw new KafkaBackendError(
+          `topic "${s.topic}" has ${count} partitions; cannot fetch partition ${s.partition}`,
+        );
+      }
+    }
+    const unresolved = active.filter((s) => s.position === undefined);
+    if (unresolved.length > 0) await this.#resolvePositions(unresolved, metadata);
+
+    const byLeader = new Map<number, PartitionState[]>();
+    for (const s of active) {
+      if (s.position === undefined) continue;
+      const leader = metadata.topics.get(s.topic)?.partitions[s.partition]?.leader ?? -1;
+      if (leader < 0) {
+        this.#needsMetadata = true;
+        continue;
+      }
+      byLeader.set(leader, [...(byLeader.get(leader) ?? []), s]);
+    }
+    if (byLeader.size === 0) {
+      await this.#sleep(Math.min(maxWaitMs, 100));
+      return [];
+    }
+    const results = await Promise.all(
+      [...byLeader].map(([leader, states]) => this.#fetchFrom(leader, states, metadata, maxWaitMs)),
+    );
+    return results.flat();
+  }
+
+  async #fetchFrom(
+    leader: number,
+    states: PartitionState[],
+    metadata: ClusterMetadata,
+    maxWaitMs: number,
+  ): Promise<FetchedBatch[]> {
+    const requested = states.map((s) => ({ state: s, offset: s.position as number, version: s.version }));
+    const byTopic = new Map<string, typeof requested>();
+    for (const r of requested) byTopic.set(r.state.topic, [...(byTopic.get(r.state.topic) ?? []), r]);
+    const idToTopic = new Map<string, string>();
+    const topics = [...byTopic].map(([topic, list]) => {
+      const id = metadata.topics.get(topic)?.id as string;
+      idToTopic.set(id, topic);
+      return {
+        topicId: id,
+        partitions: list.map((r) => ({
+          partition: r.state.partition,
+          currentLeaderEpoch: -1,
+          fetchOffset: BigInt(r.offset),
+          lastFetchedEpoch: -1,
+          partitionMaxBytes: this.#maxPartitionBytes,
+        })),
+      };
+    });
+    let response: FetchResponse;
+    try {
+      const connection: Connection = await this.#client.connectionTo(metadata, leader);
+      response = await sendAllowingErrors(
+        fetchApi,
+        connection,
+        Math.max(0, Math.floor(maxWaitMs)),
+        this.#minBytes,
+        this.#maxBytes,
+        this.#readCommitted ? FetchIsolationLevels.READ_COMMITTED : FetchIsolationLevels.READ_UNCOMMITTED,
+        0,
+        -1,
+        topics,
+        [],
+        '',
+      );
+    } catch {
+      if (this.#closed) return [];
+      // The leader is gone or moving (e.g. a broker died): look it up again next poll, keep the others going.
+      this.#needsMetadata = true;
+      this.#client.base.clearMetadata();
+      await this.#sleep(Math.min(maxWaitMs, 200));
+      return [];
+    }
+    if (this.#closed) return [];
+    const out: FetchedBatch[] = [];
+    for (const topicData of response.responses) {
+      const topic = idToTopic.get(topicData.topicId);
+      if (topic === undefined) continue;
+      for (const data of topicData.partitions) {
+        const r = byTopic.get(topic)?.find((x) => x.state.partition === data.partitionIndex);
+        if (!r) continue;
+        const batch = this.#consume(r.state, r.offset, r.version, data);
+        if (batch) out.push(batch);
+      }
+    }
+    return out;
+  }
+
+  /** Applies one partition's fetch result: advances the position and returns its records, if any. */
+  #consume(
+    state: PartitionState,
+    offset: number,
+    version: number,
+    data: FetchedPartitionData,
+  ): FetchedBatch | undefined {
+    // Seeked, re-assigned or paused while the fetch was in flight: the data no longer matches the position.
+    if (state.version !== version || state.paused || this.#partitions.get(topicPartitionKey(state)) !== state) return;
+    if (data.errorCode !== 0) {
+      if (data.errorCode === OFFSET_OUT_OF_RANGE) {
+        state.position = undefined;
+        state.reset = this.#autoOffsetReset;
+      } else if (STALE_LEADER.has(data.errorCode)) {
+        this.#needsMetadata = true;
+      } else {
+        throw toBackendError(
+          partitionError(data.errorCode, state),
+          this.#client.context(`fetching "${state.topic}"`, [state.topic]),
+        );
+      }
+      return;
+    }
+    const highWatermark = this.#readCommitted ? data.lastStableOffset : data.highWatermark;
+    if (!data.records) return;
+    const records: ConsumedRecord[] = [];
+    const headers = readBatchHeaders(data.records);
+    let next = offset;
+    const aborted = this.#readCommitted
+      ? [...data.abortedTransactions].sort((a, b) => a.firstOffset - b.firstOffset)
+      : [];
+    const abortedProducers = new Set<bigint>();
+    for (const header of headers) {
+      if (header.lastOffset < offset) continue;
+      while (aborted.length > 0 && aborted[0].firstOffset <= header.lastOffset) {
+        abortedProducers.add((aborted.shift() as { producerId: bigint }).producerId);
+      }
+      if (!this.#skip(data.records, header, abortedProducers)) decodeRecords(data.records, header, offset, records);
+      next = header.lastOffset + 1;
+    }
+    state.position = next;
+    if (records.length === 0) return;
+    return { topic: state.topic, partition: state.partition, records, highWatermark };
+  }
+
+  #skip(buf: Buffer, header: BatchHeader, abortedProducers: Set<bigint>): boolean {
+    if (header.isControl) {
+      if (this.#readCommitted && !isCommitMarker(buf, header)) abortedProducers.delete(header.producerId);
+      return true;
+    }
+    return this.#readCommitted && header.isTransactional && abortedProducers.has(header.producerId);
+  }
+
+  async #resolvePositions(states: PartitionState[], metadata: ClusterMetadata): Promise<void> {
+    const byLeader = new Map<number, PartitionState[]>();
+    for (const s of states) {
+      const leader = metadata.topics.get(s.topic)?.partitions[s.partition]?.leader ?? -1;
+      byLeader.set(leader, [...(byLeader.get(leader) ?? []), s]);
+    }
+    await Promise.all(
+      [...byLeader].map(async ([leader, list]) => {
+        const versions = list.map((s) => s.version);
+        const byTopic = new Map<string, PartitionState[]>();
+        for (const s of list) byTopic.set(s.topic, [...(byTopic.get(s.topic) ?? []), s]);
+        try {
+          const connection = await this.#client.connectionTo(metadata, leader);
+          const response = await sendAllowingErrors(
+            listOffsetsV9.api,
+            connection,
+            -1,
+            this.#readCommitted ? FetchIsolationLevels.READ_COMMITTED : FetchIsolationLevels.READ_UNCOMMITTED,
+            [...byTopic].map(([name, ss]) => ({
+              name,
+              partitions: ss.map((s) => ({
+                partitionIndex: s.partition,
+                currentLeaderEpoch: -1,
+                timestamp: s.reset === 'earliest' ? ListOffsetTimestamps.EARLIEST : ListOffsetTimestamps.LATEST,
+              })),
+            })),
+          );
+          for (const t of response.topics) {
+            for (const p of t.partitions) {
+              const index = list.findIndex((s) => s.topic === t.name && s.partition === p.partitionIndex);
+              const s = list[index];
+              if (!s || s.version !== versions[index] || s.position !== undefined) continue;
+              if (p.errorCode === 0) s.position = Number(p.offset);
+              else this.#needsMetadata = true;
+            }
+          }
+        } catch {
+          this.#needsMetadata = true;
+          this.#client.base.clearMetadata();
+        }
+      }),
+    );
+  }
+
+  /** Waits up to `ms`, cut short by close(), resume() or assign(). */
+  #sleep(ms: number): Promise<void> {
+    if (this.#closed || ms <= 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        if (this.#wake === done) this.#wake = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.#wake = done;
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#wake?.();
+    this.#wake = undefined;
+    await this.#client.close();
+  }
+}
+
+function nonNegative(key: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new ConfigError(key, `fetcher option must be a non-negative number, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}

@@ -1,0 +1,2 @@
+export type { PlatformaticBackendConfig } from './config.ts';
+export { PlatformaticBackend } from './platformatic-backend.ts';

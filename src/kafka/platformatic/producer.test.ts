@@ -1,0 +1,132 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { FencedError, type FetchedBatch, type Fetcher } from '../backend.ts';
+import { PlatformaticBackend } from './platformatic-backend.ts';
+import { kafkaAddress, uniqueName } from './test-support.ts';
+
+async function drain(fetcher: Fetcher, expected: number, timeoutMs = 15_000): Promise<FetchedBatch[]> {
+  const out: FetchedBatch[] = [];
+  let count = 0;
+  const deadline = Date.now() + timeoutMs;
+  while (count < expected && Date.now() < deadline) {
+    for (const batch of await fetcher.poll(200)) {
+      out.push(batch);
+      count += batch.records.length;
+    }
+  }
+  return out;
+}
+
+describe('PlatformaticBackend producer and fetcher on real Kafka', {
+  skip: kafkaAddress ? false : 'no TRIBUTARY_TEST_KAFKA',
+}, () => {
+  let backend: PlatformaticBackend;
+  before(() => {
+    backend = new PlatformaticBackend({ bootstrapServers: [kafkaAddress as string], clientId: 'producer-test' });
+  });
+  after(() => backend.close());
+
+  it('round-trips keys, values, headers and timestamps, with offsets in send order', { timeout: 60_000 }, async () => {
+    const topic = uniqueName('pf-roundtrip');
+    await backend.admin.createTopics([{ name: topic, partitions: 2 }]);
+    const producer = await backend.createProducer();
+    const records = Array.from({ length: 50 }, (_, i) => ({
+      topic,
+      partition: i % 2,
+      key: i === 7 ? null : Buffer.from(`k${i}`),
+      value: i === 9 ? null : Buffer.from(`v${i}`),
+      timestamp: 1_700_000_000_000 + i,
+      headers:
+        i % 5 === 0
+          ? [
+              { key: 'h', value: Buffer.from(`hv${i}`) },
+              { key: 'n', value: null },
+            ]
+          : undefined,
+    }));
+    const metadata = await producer.send(records);
+    assert.equal(metadata.length, 50);
+    assert.deepEqual(
+      metadata.slice(0, 4).map((m) => [m.partition, m.offset]),
+      [
+        [0, 0],
+        [1, 0],
+        [0, 1],
+        [1, 1],
+      ],
+    );
+    const fetcher = backend.createFetcher();
+    fetcher.assign([
+      { topic, partition: 0 },
+      { topic, partition: 1 },
+    ]);
+    const batches = await drain(fetcher, 50);
+    const got = batches.flatMap((b) => b.records.map((r) => ({ p: b.partition, ...r })));
+    assert.equal(got.length, 50);
+    for (const r of got) {
+      const i = r.p + 2 * r.offset;
+      assert.equal(r.timestamp, 1_700_000_000_000 + i);
+      assert.deepEqual(r.key, records[i].key);
+      assert.deepEqual(r.value, records[i].value);
+      assert.deepEqual(
+        r.headers.map((h) => [h.key, h.value?.toString() ?? null]),
+        (records[i].headers ?? []).map((h) => [h.key, h.value?.toString() ?? null]),
+      );
+    }
+    assert.equal(batches.find((b) => b.partition === 0)?.highWatermark, 25);
+    assert.equal(fetcher.position({ topic, partition: 1 }), 25);
+    await fetcher.close();
+    await producer.close();
+  });
+
+  it('hides aborted transactions from read_committed fetchers but not from read_uncommitted ones', {
+    timeout: 60_000,
+  }, async () => {
+    const topic = uniqueName('pf-txn');
+    await backend.admin.createTopics([{ name: topic, partitions: 1 }]);
+    const producer = await backend.createProducer({ transactionalId: uniqueName('txn') });
+    const rec = (v: string) => ({ topic, partition: 0, key: null, value: Buffer.from(v) });
+    await producer.beginTransaction();
+    await producer.send([rec('a1'), rec('a2')]);
+    await producer.abortTransaction();
+    await producer.beginTransaction();
+    await producer.send([rec('c1')]);
+    await producer.commitTransaction();
+    await producer.close();
+
+    const committed = backend.createFetcher({ isolationLevel: 'read_committed' });
+    committed.assign([{ topic, partition: 0 }]);
+    const seen = (await drain(committed, 1)).flatMap((b) => b.records.map((r) => r.value?.toString()));
+    assert.deepEqual(seen, ['c1']);
+    // Two data batches plus two markers: the position moves past the commit marker.
+    const more = await committed.poll(300);
+    assert.deepEqual(more, []);
+    assert.equal(committed.position({ topic, partition: 0 }), 5);
+
+    const uncommitted = backend.createFetcher({ isolationLevel: 'read_uncommitted' });
+    uncommitted.assign([{ topic, partition: 0 }]);
+    const all = (await drain(uncommitted, 3)).flatMap((b) => b.records.map((r) => r.value?.toString()));
+    assert.deepEqual(all, ['a1', 'a2', 'c1']);
+    await committed.close();
+    await uncommitted.close();
+  });
+
+  it('fences the older of two producers with the same transactional id', { timeout: 60_000 }, async () => {
+    const topic = uniqueName('pf-fence');
+    await backend.admin.createTopics([{ name: topic, partitions: 1 }]);
+    const id = uniqueName('fence');
+    const older = await backend.createProducer({ transactionalId: id });
+    await older.beginTransaction();
+    await older.send([{ topic, partition: 0, key: null, value: Buffer.from('old') }]);
+    const newer = await backend.createProducer({ transactionalId: id });
+    await assert.rejects(async () => {
+      await older.send([{ topic, partition: 0, key: null, value: Buffer.from('old2') }]);
+      await older.commitTransaction();
+    }, FencedError);
+    await newer.beginTransaction();
+    await newer.send([{ topic, partition: 0, key: null, value: Buffer.from('new') }]);
+    await newer.commitTransaction();
+    await older.close();
+    await newer.close();
+  });
+});

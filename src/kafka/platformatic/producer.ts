@@ -1,0 +1,602 @@
+import {
+  addOffsetsToTxnV4,
+  addPartitionsToTxnV3,
+  type ClusterMetadata,
+  type Connection,
+  endTxnV4,
+  initProducerIdV5,
+  txnOffsetCommitV4,
+} from '@platformatic/kafka';
+import {
+  FencedError,
+  type GroupGeneration,
+  KafkaBackendError,
+  type Producer,
+  type ProducerOptions,
+  type ProducerRecord,
+  type RecordMetadata,
+  type TopicPartitionOffset,
+  topicPartitionKey,
+} from '../backend.ts';
+import { ClusterClient, delay, isRetriable, quoteAll, sendAllowingErrors } from './cluster-client.ts';
+import type { ResolvedConfig } from './config.ts';
+import { hasProtocolError, isGenerationLost, partitionError, toBackendError } from './errors.ts';
+import { type PartitionBatch, type ProduceResponse, produceApi } from './produce-v11.ts';
+import { type Compression, encodeRecordBatch, estimateRecordSize } from './record-batch.ts';
+
+/** Below the broker's default message.max.bytes (1 MiB) with room for batch and request overhead. */
+const MAX_BATCH_BYTES = 900 * 1024;
+const INT32_MAX = 2 ** 31 - 1;
+
+/** Produce errors after which resending the same batch (same sequence numbers) is safe and may succeed. */
+const RETRIABLE_PRODUCE = [
+  'NOT_LEADER_OR_FOLLOWER',
+  'LEADER_NOT_AVAILABLE',
+  'UNKNOWN_TOPIC_OR_PARTITION',
+  'REQUEST_TIMED_OUT',
+  'NOT_ENOUGH_REPLICAS',
+  'NOT_ENOUGH_REPLICAS_AFTER_APPEND',
+  'NETWORK_EXCEPTION',
+  'KAFKA_STORAGE_ERROR',
+  'FENCED_LEADER_EPOCH',
+  'UNKNOWN_LEADER_EPOCH',
+  // An earlier batch of the same partition is still being retried; ours fits once it lands.
+  'OUT_OF_ORDER_SEQUENCE_NUMBER',
+];
+
+/** One encoded batch: a run of one send's records for one partition, with its own sequence numbers. */
+interface Chunk {
+  readonly topic: string;
+  readonly partition: number;
+  readonly indices: readonly number[];
+  readonly batch: Buffer;
+}
+
+interface TransactionState {
+  readonly partitions: Set<string>;
+  offsetsAdded: boolean;
+  failure: Error | undefined;
+}
+
+/**
+ * A producer over our own Produce / InitProducerId / transaction requests, so that batching, sequence
+ * numbers, fencing and EOS v2 offset commits are exactly what the seam promises:
+ * - one send() becomes one Produce request per leader (more only when a partition's data passes ~900 KiB);
+ * - idempotent by default: one producer id, per-partition sequences assigned in send() order;
+ * - transactional when `transactionalId` is set: InitProducerId at creation fences older instances, and
+ *   sendOffsetsToTransaction sends every offset in one TxnOffsetCommit carrying the group generation.
+ */
+export class PlatformaticProducer implements Producer {
+  readonly #client: ClusterClient;
+  readonly #transactionalId: string | null;
+  readonly #idempotent: boolean;
+  readonly #acks: number;
+  readonly #compression: Compression;
+  readonly #transactionTimeoutMs: number;
+  readonly #deliveryTimeoutMs: number;
+  #producerId = -1n;
+  #producerEpoch = -1;
+  readonly #sequences = new Map<string, number>();
+  #transaction: TransactionState | undefined;
+  #transactionCoordinator: number | undefined;
+  /** Serializes the part of send() that assigns sequences and writes requests, so order = call order. */
+  #dispatchChain: Promise<unknown> = Promise.resolve();
+  readonly #inflight = new Set<Promise<unknown>>();
+  #fenced: FencedError | undefined;
+  #closed = false;
+
+  private constructor(config: ResolvedConfig, options: ProducerOptions) {
+    this.#transactionalId = options.transactionalId ?? null;
+    this.#idempotent = this.#transactionalId !== null || options.idempotent !== false;
+    const acks = options.acks ?? 'all';
+    this.#acks = this.#idempotent || acks === 'all' ? -1 : acks;
+    this.#compression = options.compression ?? 'none';
+    this.#transactionTimeoutMs = options.transactionTimeoutMs ?? 60_000;
+    this.#deliveryTimeoutMs = Math.max(config.requestTimeoutMs * 2, 60_000);
+    this.#client = new ClusterClient(config, options.clientId ?? config.clientId);
+  }
+
+  static async create(config: ResolvedConfig, options: ProducerOptions = {}): Promise<PlatformaticProducer> {
+    if (
+      options.transactionalId !== undefined &&
+      (typeof options.transactionalId !== 'string' || !options.transactionalId)
+    ) {
+      throw new KafkaBackendError(`producer option "transactionalId" must be a non-empty string`);
+    }
+    if (options.idempotent === false && options.transactionalId) {
+      throw new KafkaBackendError(`producer "${options.transactionalId}": a transactional producer must be idempotent`);
+    }
+    const producer = new PlatformaticProducer(config, options);
+    try {
+      if (producer.#idempotent) await producer.#initProducerId();
+    } catch (error) {
+      await producer.#client.close();
+      throw error;
+    }
+    return producer;
+  }
+
+  get #name(): string {
+    return this.#transactionalId ? `producer "${this.#transactionalId}"` : 'producer';
+  }
+
+  async #initProducerId(): Promise<void> {
+    const action = `${this.#name}: InitProducerId`;
+    try {
+      const response = await this.#client.withRetry(
+        action,
+        async (attempt) => {
+          const connection = this.#transactionalId
+            ? await this.#coordinatorConnection()
+            : await this.#client.bootstrapConnection(attempt);
+          try {
+            return await initProducerIdV5.api.async(
+              connection,
+              this.#transactionalId,
+              this.#transactionTimeoutMs,
+              -1n,
+              -1,
+            );
+          } catch (error) {
+            this.#forgetCoordinatorOn(error);
+            throw error;
+          }
+        },
+        Math.max(this.#client.config.retries, 10),
+      );
+      this.#producerId = response.producerId;
+      this.#producerEpoch = response.producerEpoch;
+      this.#sequences.clear();
+    } catch (error) {
+      throw this.#mapError(error, action);
+    }
+  }
+
+  async #coordinatorConnection(): Promise<Connection> {
+    if (this.#transactionCoordinator === undefined) {
+      this.#transactionCoordinator = await this.#client.findCoordinator('transaction', this.#transactionalId as string);
+    }
+    return this.#client.connectionToNode(this.#transactionCoordinator);
+  }
+
+  #forgetCoordinatorOn(error: unknown): void {
+    if (isRetriable(error)) this.#transactionCoordinator = undefined;
+  }
+
+  #mapError(error: unknown, action: string, topics?: readonly string[]): KafkaBackendError {
+    const mapped = toBackendError(error, this.#client.context(action, topics));
+    if (mapped instanceof FencedError) this.#fenced ??= mapped;
+    return mapped;
+  }
+
+  #checkUsable(action: string): void {
+    if (this.#closed) throw new KafkaBackendError(`${this.#name}: cannot ${action} after close()`);
+    if (this.#fenced) throw new FencedError(`${this.#name}: fenced; cannot ${action}`, { cause: this.#fenced });
+  }
+
+  // ---------------------------------------------------------------------------------------------- send
+
+  send(records: readonly ProducerRecord[]): Promise<RecordMetadata[]> {
+    const promise = this.#send(records);
+    this.#inflight.add(promise);
+    const forget = () => this.#inflight.delete(promise);
+    promise.then(forget, (error: Error) => {
+      forget();
+      if (this.#transaction) this.#transaction.failure ??= error;
+    });
+    return promise;
+  }
+
+  async #send(records: readonly ProducerRecord[]): Promise<RecordMetadata[]> {
+    this.#checkUsable('send');
+    if (records.length === 0) return [];
+    if (this.#transactionalId && !this.#transaction) {
+      throw new KafkaBackendError(`${this.#name}: send() needs an open transaction; call beginTransaction() first`);
+    }
+    const now = Date.now();
+    const byPartition = groupByPartition(records);
+    const topics = [...new Set(records.map((r) => r.topic))];
+    const metadata = await this.#client.metadata(topics);
+    for (const { topic, partition } of byPartition.values()) {
+      const count = metadata.topics.get(topic)?.partitionsCount ?? 0;
+      if (!Number.isInteger(partition) || partition < 0 || partition >= count) {
+        throw new KafkaBackendError(
+          `topic "${topic}" has ${count} partitions; cannot produce to partition ${partition}`,
+        );
+      }
+    }
+    if (this.#transaction) await this.#addPartitionsToTransaction([...byPartition.values()]);
+
+    const chunks = await this.#dispatch(() => this.#encode(records, byPartition, now));
+    const results: RecordMetadata[] = new Array(records.length);
+    await this.#deliver(chunks, records, results, now, metadata);
+    return results;
+  }
+
+  /** Runs `work` (which must not await between assigning sequences and writing requests) after earlier sends. */
+  #dispatch<T>(work: () => T): Promise<T> {
+    const next = this.#dispatchChain.then(work);
+    this.#dispatchChain = next.catch(() => undefined);
+    return next;
+  }
+
+  #encode(records: readonly ProducerRecord[], byPartition: Map<string, PartitionGroup>, now: number): Chunk[] {
+    const chunks: Chunk[] = [];
+    for (const [key, group] of byPartition) {
+      let start = 0;
+      while (start < group.indices.length) {
+        let end = start;
+        let bytes = 0;
+        while (end < group.indices.length && (end === start || bytes < MAX_BATCH_BYTES)) {
+          bytes += estimateRecordSize(records[group.indices[end]]);
+          end++;
+        }
+        const indices = group.indices.slice(start, end);
+        const chunkRecords = indices.map((i) => records[i]);
+        let baseSequence = -1;
+        if (this.#idempotent) {
+          baseSequence = this.#sequences.get(key) ?? 0;
+          const next = baseSequence + indices.length;
+          this.#sequences.set(key, next > INT32_MAX ? next - INT32_MAX - 1 : next);
+        }
+        const batch = encodeRecordBatch(
+          chunkRecords,
+          now,
+          {
+            producerId: this.#producerId,
+            producerEpoch: this.#producerEpoch,
+            baseSequence,
+            transactional: this.#transaction !== undefined,
+          },
+          this.#compression,
+        );
+        chunks.push({ topic: group.topic, partition: group.partition, indices, batch });
+        start = end;
+      }
+    }
+    return chunks;
+  }
+
+  /**
+   * Sends the chunks grouped by leader (a Produce request carries one batch per partition, so a partition's
+   * second chunk waits for the next request) and resends failed chunks, unchanged, to the current leader.
+   */
+  async #deliver(
+    chunks: Chunk[],
+    records: readonly ProducerRecord[],
+    results: RecordMetadata[],
+    now: number,
+    firstMetadata: ClusterMetadata,
+  ): Promise<void> {
+    const deadline = Date.now() + this.#deliveryTimeoutMs;
+    let pending = chunks;
+    let metadata = firstMetadata;
+    let lastError: unknown;
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > 0) {
+        if (Date.now() > deadline || this.#closed) {
+          throw this.#mapError(
+            lastError,
+            `${this.#name}: producing to ${quoteAll(topicsOf(pending))}`,
+            topicsOf(pending),
+          );
+        }
+        await delay(Math.min(100 * attempt, 1000));
+        metadata = await this.#client.metadata(topicsOf(pending), true).catch(() => metadata);
+      }
+      const failed: Chunk[] = [];
+      const requests = await this.#dispatch(() => this.#writeRequests(pending, metadata));
+      await Promise.all(
+        requests.map(async ({ chunks: sent, response }) => {
+          let decoded: ProduceResponse | undefined;
+          try {
+            decoded = await response;
+          } catch (error) {
+            if (!isRetriable(error)) throw this.#mapError(error, `${this.#name}: producing`, topicsOf(sent));
+            lastError = error;
+            failed.push(...sent);
+            return;
+          }
+          for (const chunk of sent) {
+            const partitionResponse = findPartition(decoded, chunk);
+            if (this.#acks === 0 || !partitionResponse) {
+              fill(results, records, chunk, -1, now, -1n);
+              continue;
+            }
+            const { errorCode } = partitionResponse;
+            if (errorCode === 0 || errorCode === 46 /* DUPLICATE_SEQUENCE_NUMBER */) {
+              fill(
+                results,
+                records,
+                chunk,
+                Number(partitionResponse.baseOffset),
+                now,
+                partitionResponse.logAppendTimeMs,
+              );
+              continue;
+            }
+            const error = partitionError(errorCode, chunk);
+            if (!hasProtocolError(error, ...RETRIABLE_PRODUCE)) {
+              throw this.#mapError(error, `${this.#name}: producing to "${chunk.topic}" partition ${chunk.partition}`, [
+                chunk.topic,
+              ]);
+            }
+            lastError = error;
+            failed.push(chunk);
+          }
+        }),
+      );
+      pending = failed;
+    }
+  }
+
+  /** Writes one request per (leader, round); returns their response promises without awaiting them. */
+  async #writeRequests(
+    chunks: Chunk[],
+    metadata: ClusterMetadata,
+  ): Promise<{ chunks: Chunk[]; response: Promise<ProduceResponse> }[]> {
+    const byLeader = new Map<number, Chunk[][]>();
+    for (const chunk of chunks) {
+      const leader = metadata.topics.get(chunk.topic)?.partitions[chunk.partition]?.leader ?? -1;
+      let rounds = byLeader.get(leader);
+      if (!rounds) byLeader.set(leader, (rounds = []));
+      const key = `${chunk.topic}\0${chunk.partition}`;
+      let round = rounds.find((r) => !r.some((c) => `${c.topic}\0${c.partition}` === key));
+      if (!round) rounds.push((round = []));
+      round.push(chunk);
+    }
+    const requests: { chunks: Chunk[]; response: Promise<ProduceResponse> }[] = [];
+    for (const [leader, rounds] of byLeader) {
+      let connection: Connection | undefined;
+      let connectError: unknown;
+      try {
+        if (leader < 0) throw Object.assign(new Error('no leader'), { apiId: 'LEADER_NOT_AVAILABLE' });
+        connection = await this.#client.connectionTo(metadata, leader);
+      } catch (error) {
+        connectError = error;
+      }
+      for (const round of rounds) {
+        const response: Promise<ProduceResponse> = connection
+          ? sendAllowingErrors(
+              produceApi,
+              connection,
+              this.#transactionalId,
+              this.#acks,
+              this.#client.config.requestTimeoutMs,
+              round.map((c): PartitionBatch => c),
+            )
+          : Promise.reject(connectError);
+        response.catch(() => undefined);
+        requests.push({ chunks: round, response });
+      }
+    }
+    return requests;
+  }
+
+  // ---------------------------------------------------------------------------------------------- transactions
+
+  async #addPartitionsToTransaction(groups: PartitionGroup[]): Promise<void> {
+    const transaction = this.#transaction as TransactionState;
+    const missing = groups.filter((g) => !transaction.partitions.has(topicPartitionKey(g)));
+    if (missing.length === 0) return;
+    const byTopic = new Map<string, number[]>();
+    for (const g of missing) byTopic.set(g.topic, [...(byTopic.get(g.topic) ?? []), g.partition]);
+    await this.#coordinatorRequest('AddPartitionsToTxn', async (connection) => {
+      const response = await sendAllowingErrors(addPartitionsToTxnV3.api, connection, [
+        {
+          transactionalId: this.#transactionalId as string,
+          producerId: this.#producerId,
+          producerEpoch: this.#producerEpoch,
+          verifyOnly: false,
+          topics: [...byTopic].map(([name, partitions]) => ({ name, partitions })),
+        },
+      ]);
+      for (const topic of response.resultsByTransaction[0]?.topicResults ?? []) {
+        for (const p of topic.resultsByPartition) {
+          if (p.partitionErrorCode !== 0)
+            throw partitionError(p.partitionErrorCode, { topic: topic.name, partition: p.partitionIndex });
+        }
+      }
+    });
+    for (const g of missing) transaction.partitions.add(topicPartitionKey(g));
+  }
+
+  /** A request to the transaction coordinator, retried (re-finding the coordinator) on retriable errors. */
+  async #coordinatorRequest(name: string, request: (connection: Connection) => Promise<void>): Promise<void> {
+    const action = `${this.#name}: ${name}`;
+    try {
+      await this.#client.withRetry(
+        action,
+        async () => {
+          const connection = await this.#coordinatorConnection();
+          try {
+            await request(connection);
+          } catch (error) {
+            this.#forgetCoordinatorOn(error);
+            throw error;
+          }
+        },
+        Math.max(this.#client.config.retries, 20),
+      );
+    } catch (error) {
+      throw this.#mapError(error, action);
+    }
+  }
+
+  async beginTransaction(): Promise<void> {
+    this.#checkUsable('begin a transaction');
+    if (!this.#transactionalId) {
+      throw new KafkaBackendError('beginTransaction() needs a producer created with a transactionalId');
+    }
+    if (this.#transaction) throw new KafkaBackendError(`${this.#name}: a transaction is already open`);
+    this.#transaction = { partitions: new Set(), offsetsAdded: false, failure: undefined };
+  }
+
+  async sendOffsetsToTransaction(offsets: readonly TopicPartitionOffset[], group: GroupGeneration): Promise<void> {
+    this.#checkUsable('send offsets to a transaction');
+    const transaction = this.#transaction;
+    if (!transaction)
+      throw new KafkaBackendError(`${this.#name}: sendOffsetsToTransaction() needs an open transaction`);
+    if (offsets.length === 0) return;
+    const groupId = group.groupId;
+    if (!transaction.offsetsAdded) {
+      await this.#coordinatorRequest('AddOffsetsToTxn', async (connection) => {
+        await addOffsetsToTxnV4.api.async(
+          connection,
+          this.#transactionalId as string,
+          this.#producerId,
+          this.#producerEpoch,
+          groupId,
+        );
+      });
+      transaction.offsetsAdded = true;
+    }
+    const byTopic = new Map<
+      string,
+      { partitionIndex: number; committedOffset: bigint; committedLeaderEpoch: number; committedMetadata: null }[]
+    >();
+    for (const o of offsets) {
+      const list = byTopic.get(o.topic) ?? [];
+      list.push({
+        partitionIndex: o.partition,
+        committedOffset: BigInt(o.offset),
+        committedLeaderEpoch: -1,
+        committedMetadata: null,
+      });
+      byTopic.set(o.topic, list);
+    }
+    const action = `${this.#name}: committing offsets of group "${groupId}" in the transaction`;
+    let coordinator: number | undefined;
+    try {
+      await this.#client.withRetry(
+        action,
+        async () => {
+          coordinator ??= await this.#client.findCoordinator('group', groupId);
+          const connection = await this.#client.connectionToNode(coordinator);
+          // All offsets in ONE TxnOffsetCommit (v3+ carries generation and member id, so a zombie is fenced).
+          const response = await sendAllowingErrors(
+            txnOffsetCommitV4.api,
+            connection,
+            this.#transactionalId as string,
+            groupId,
+            this.#producerId,
+            this.#producerEpoch,
+            group.generationId,
+            group.memberId,
+            group.groupInstanceId ?? null,
+            [...byTopic].map(([name, partitions]) => ({ name, partitions })),
+          );
+          for (const topic of response.topics) {
+            for (const p of topic.partitions) {
+              if (p.errorCode === 0) continue;
+              const error = partitionError(p.errorCode, { topic: topic.name, partition: p.partitionIndex });
+              if (isRetriable(error)) coordinator = undefined;
+              throw error;
+            }
+          }
+        },
+        Math.max(this.#client.config.retries, 10),
+      );
+    } catch (error) {
+      if (isGenerationLost(error) || hasProtocolError(error, 'FENCED_INSTANCE_ID')) {
+        throw new FencedError(
+          `${action}: generation ${group.generationId} of member "${group.memberId}" was fenced by a rebalance`,
+          {
+            cause: error,
+          },
+        );
+      }
+      throw this.#mapError(error, action);
+    }
+  }
+
+  async commitTransaction(): Promise<void> {
+    await this.#endTransaction(true);
+  }
+
+  async abortTransaction(): Promise<void> {
+    await this.#endTransaction(false);
+  }
+
+  async #endTransaction(commit: boolean): Promise<void> {
+    const verb = commit ? 'commit' : 'abort';
+    this.#checkUsable(`${verb} a transaction`);
+    const transaction = this.#transaction;
+    if (!transaction) throw new KafkaBackendError(`${this.#name}: no open transaction to ${verb}`);
+    // Every record sent in the transaction must be acknowledged before the end marker is written.
+    await Promise.allSettled([...this.#inflight]);
+    if (commit && transaction.failure) {
+      throw new KafkaBackendError(`${this.#name}: a send in this transaction failed; abort it instead`, {
+        cause: transaction.failure,
+      });
+    }
+    if (transaction.partitions.size > 0 || transaction.offsetsAdded) {
+      await this.#coordinatorRequest(commit ? 'EndTxn(commit)' : 'EndTxn(abort)', async (connection) => {
+        await endTxnV4.api.async(
+          connection,
+          this.#transactionalId as string,
+          this.#producerId,
+          this.#producerEpoch,
+          commit,
+        );
+      });
+    }
+    this.#transaction = undefined;
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    await Promise.allSettled([...this.#inflight]);
+    this.#closed = true;
+    await this.#client.close();
+  }
+}
+
+// ------------------------------------------------------------------------------------------------ helpers
+
+interface PartitionGroup {
+  readonly topic: string;
+  readonly partition: number;
+  readonly indices: number[];
+}
+
+function groupByPartition(records: readonly ProducerRecord[]): Map<string, PartitionGroup> {
+  const groups = new Map<string, PartitionGroup>();
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i];
+    const key = `${r.topic}\0${r.partition}`;
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = { topic: r.topic, partition: r.partition, indices: [] }));
+    group.indices.push(i);
+  }
+  return groups;
+}
+
+function topicsOf(chunks: readonly Chunk[]): string[] {
+  return [...new Set(chunks.map((c) => c.topic))];
+}
+
+function findPartition(response: ProduceResponse | undefined, chunk: Chunk) {
+  const topic = response?.responses.find((t) => t.name === chunk.topic);
+  return topic?.partitionResponses.find((p) => p.index === chunk.partition);
+}
+
+function fill(
+  results: RecordMetadata[],
+  records: readonly ProducerRecord[],
+  chunk: Chunk,
+  baseOffset: number,
+  now: number,
+  logAppendTime: bigint,
+): void {
+  const appendTime = logAppendTime >= 0n ? Number(logAppendTime) : -1;
+  for (let i = 0; i < chunk.indices.length; i++) {
+    const index = chunk.indices[i];
+    results[index] = {
+      topic: chunk.topic,
+      partition: chunk.partition,
+      offset: baseOffset < 0 ? -1 : baseOffset + i,
+      timestamp: appendTime >= 0 ? appendTime : (records[index].timestamp ?? now),
+    };
+  }
+}

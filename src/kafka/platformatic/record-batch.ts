@@ -1,0 +1,321 @@
+import { compressionsAlgorithms, compressionsAlgorithmsByBitmask, crc32c } from '@platformatic/kafka';
+import type { ConsumedRecord, ProducerRecord, RecordHeader } from '../backend.ts';
+
+/**
+ * Kafka's record batch format (magic v2), encoded and decoded here rather than through the client's
+ * per-record Writer objects: one exact-size Buffer per batch on the way out, and plain numbers plus views into
+ * the fetched bytes (no copies, no bigints per record) on the way in.
+ */
+
+export const ATTR_COMPRESSION_MASK = 0x07;
+export const ATTR_TRANSACTIONAL = 0x10;
+export const ATTR_CONTROL = 0x20;
+/** baseOffset(8) + batchLength(4) */
+const LOG_OVERHEAD = 12;
+/** Bytes from baseOffset to the first record. */
+const BATCH_HEADER = 61;
+/** Where the CRC-covered part starts (attributes). */
+const CRC_START = 21;
+
+export type Compression = 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
+
+export interface BatchProducer {
+  readonly producerId: bigint;
+  readonly producerEpoch: number;
+  readonly baseSequence: number;
+  readonly transactional: boolean;
+}
+
+const NO_PRODUCER: BatchProducer = { producerId: -1n, producerEpoch: -1, baseSequence: -1, transactional: false };
+
+function zigzag32(n: number): number {
+  return (n << 1) ^ (n >> 31);
+}
+
+function varintSize(n: number): number {
+  let v = zigzag32(n) >>> 0;
+  let size = 1;
+  while (v >= 0x80) {
+    v >>>= 7;
+    size++;
+  }
+  return size;
+}
+
+function writeVarint(buf: Buffer, pos: number, n: number): number {
+  let v = zigzag32(n) >>> 0;
+  while (v >= 0x80) {
+    buf[pos++] = (v & 0x7f) | 0x80;
+    v >>>= 7;
+  }
+  buf[pos++] = v;
+  return pos;
+}
+
+/** Zig-zag for deltas that may exceed int32 (timestamps): plain arithmetic keeps it exact below 2^52. */
+function zigzag64(n: number): number {
+  return n >= 0 ? n * 2 : -n * 2 - 1;
+}
+
+function varlongSize(n: number): number {
+  let v = zigzag64(n);
+  let size = 1;
+  while (v >= 0x80) {
+    v = Math.floor(v / 128);
+    size++;
+  }
+  return size;
+}
+
+function writeVarlong(buf: Buffer, pos: number, n: number): number {
+  let v = zigzag64(n);
+  while (v >= 0x80) {
+    buf[pos++] = (v % 128) | 0x80;
+    v = Math.floor(v / 128);
+  }
+  buf[pos++] = v;
+  return pos;
+}
+
+function bytesSize(b: Buffer | null): number {
+  return b === null ? 1 : varintSize(b.length) + b.length;
+}
+
+function writeBytes(buf: Buffer, pos: number, b: Buffer | null): number {
+  if (b === null) return writeVarint(buf, pos, -1);
+  pos = writeVarint(buf, pos, b.length);
+  b.copy(buf, pos);
+  return pos + b.length;
+}
+
+/** Approximate encoded size of a record, for splitting sends into batches below the broker's size limit. */
+export function estimateRecordSize(record: ProducerRecord): number {
+  let size = 24 + (record.key?.length ?? 0) + (record.value?.length ?? 0);
+  if (record.headers) for (const h of record.headers) size += 10 + h.key.length * 3 + (h.value?.length ?? 0);
+  return size;
+}
+
+/**
+ * Encodes records (all for one partition) into one batch. `now` fills missing timestamps. Returns the
+ * batch bytes, ready to go into a Produce request.
+ */
+export function encodeRecordBatch(
+  records: readonly ProducerRecord[],
+  now: number,
+  producer: BatchProducer = NO_PRODUCER,
+  compression: Compression = 'none',
+): Buffer {
+  const count = records.length;
+  const baseTimestamp = records[0].timestamp ?? now;
+  let maxTimestamp = baseTimestamp;
+  // Pass 1: sizes (record bodies and their length prefixes), header keys encoded once.
+  const bodySizes = new Array<number>(count);
+  const headerKeys: (Buffer[] | undefined)[] = new Array(count);
+  let recordsBytes = 0;
+  for (let i = 0; i < count; i++) {
+    const r = records[i];
+    const ts = r.timestamp ?? now;
+    if (ts > maxTimestamp) maxTimestamp = ts;
+    let body = 1 + varlongSize(ts - baseTimestamp) + varintSize(i) + bytesSize(r.key) + bytesSize(r.value);
+    const headers = r.headers;
+    if (headers && headers.length > 0) {
+      const keys = new Array<Buffer>(headers.length);
+      body += varintSize(headers.length);
+      for (let h = 0; h < headers.length; h++) {
+        keys[h] = Buffer.from(headers[h].key, 'utf8');
+        body += bytesSize(keys[h]) + bytesSize(headers[h].value);
+      }
+      headerKeys[i] = keys;
+    } else {
+      body += 1;
+    }
+    bodySizes[i] = body;
+    recordsBytes += varintSize(body) + body;
+  }
+  // Pass 2: the records themselves.
+  let recordsBuffer: Buffer = Buffer.allocUnsafe(recordsBytes);
+  let pos = 0;
+  for (let i = 0; i < count; i++) {
+    const r = records[i];
+    pos = writeVarint(recordsBuffer, pos, bodySizes[i]);
+    recordsBuffer[pos++] = 0;
+    pos = writeVarlong(recordsBuffer, pos, (r.timestamp ?? now) - baseTimestamp);
+    pos = writeVarint(recordsBuffer, pos, i);
+    pos = writeBytes(recordsBuffer, pos, r.key);
+    pos = writeBytes(recordsBuffer, pos, r.value);
+    const keys = headerKeys[i];
+    if (keys) {
+      const headers = r.headers as readonly RecordHeader[];
+      pos = writeVarint(recordsBuffer, pos, headers.length);
+      for (let h = 0; h < headers.length; h++) {
+        pos = writeBytes(recordsBuffer, pos, keys[h]);
+        pos = writeBytes(recordsBuffer, pos, headers[h].value);
+      }
+    } else {
+      recordsBuffer[pos++] = 0;
+    }
+  }
+  let attributes = producer.transactional ? ATTR_TRANSACTIONAL : 0;
+  if (compression !== 'none') {
+    const algorithm = compressionsAlgorithms[compression];
+    recordsBuffer = algorithm.compressSync(recordsBuffer);
+    attributes |= algorithm.bitmask;
+  }
+  const batch = Buffer.allocUnsafe(BATCH_HEADER + recordsBuffer.length);
+  batch.writeBigInt64BE(0n, 0);
+  batch.writeInt32BE(batch.length - LOG_OVERHEAD, 8);
+  batch.writeInt32BE(-1, 12); // partitionLeaderEpoch: set by the broker
+  batch.writeInt8(2, 16); // magic
+  batch.writeInt16BE(attributes, 21);
+  batch.writeInt32BE(count - 1, 23);
+  batch.writeBigInt64BE(BigInt(baseTimestamp), 27);
+  batch.writeBigInt64BE(BigInt(maxTimestamp), 35);
+  batch.writeBigInt64BE(producer.producerId, 43);
+  batch.writeInt16BE(producer.producerEpoch, 51);
+  batch.writeInt32BE(producer.baseSequence, 53);
+  batch.writeInt32BE(count, 57);
+  recordsBuffer.copy(batch, BATCH_HEADER);
+  batch.writeUInt32BE(crc32c(batch.subarray(CRC_START)) >>> 0, 17);
+  return batch;
+}
+
+// ------------------------------------------------------------------------------------------------ decoding
+
+/** One batch's header, with its records still undecoded. */
+export interface BatchHeader {
+  readonly baseOffset: number;
+  readonly lastOffset: number;
+  readonly attributes: number;
+  readonly producerId: bigint;
+  readonly isTransactional: boolean;
+  readonly isControl: boolean;
+  /** Byte range of the whole batch inside the buffer it was read from. */
+  readonly start: number;
+  readonly end: number;
+}
+
+/** Walks the complete batches in a fetched records blob (a trailing partial batch is ignored, as Kafka intends). */
+export function readBatchHeaders(buf: Buffer): BatchHeader[] {
+  const headers: BatchHeader[] = [];
+  let pos = 0;
+  while (pos + BATCH_HEADER <= buf.length) {
+    const batchLength = buf.readInt32BE(pos + 8);
+    const end = pos + LOG_OVERHEAD + batchLength;
+    if (end > buf.length) break;
+    const magic = buf.readInt8(pos + 16);
+    if (magic !== 2) throw new Error(`unsupported record batch magic ${magic} (Kafka 4 writes only v2)`);
+    const baseOffset = Number(buf.readBigInt64BE(pos));
+    const attributes = buf.readInt16BE(pos + 21);
+    headers.push({
+      baseOffset,
+      lastOffset: baseOffset + buf.readInt32BE(pos + 23),
+      attributes,
+      producerId: buf.readBigInt64BE(pos + 43),
+      isTransactional: (attributes & ATTR_TRANSACTIONAL) !== 0,
+      isControl: (attributes & ATTR_CONTROL) !== 0,
+      start: pos,
+      end,
+    });
+    pos = end;
+  }
+  return headers;
+}
+
+/** For a control batch: true when its marker commits the transaction, false when it aborts it. */
+export function isCommitMarker(buf: Buffer, header: BatchHeader): boolean {
+  const reader = new VarintReader(recordsOf(buf, header), 0);
+  reader.readVarint(); // length
+  reader.pos += 1; // attributes
+  reader.readVarlong();
+  reader.readVarint();
+  const keyLength = reader.readVarint();
+  // Control record key: version int16, type int16 (0 = abort, 1 = commit).
+  return keyLength >= 4 && reader.buf.readInt16BE(reader.pos + 2) === 1;
+}
+
+function recordsOf(buf: Buffer, header: BatchHeader): Buffer {
+  const raw = buf.subarray(header.start + BATCH_HEADER, header.end);
+  const compression = header.attributes & ATTR_COMPRESSION_MASK;
+  if (compression === 0) return raw;
+  const algorithm = compressionsAlgorithmsByBitmask[compression as keyof typeof compressionsAlgorithmsByBitmask];
+  if (!algorithm) throw new Error(`unsupported compression bitmask ${compression}`);
+  return algorithm.decompressSync(raw);
+}
+
+class VarintReader {
+  buf: Buffer;
+  pos: number;
+  constructor(buf: Buffer, pos: number) {
+    this.buf = buf;
+    this.pos = pos;
+  }
+  readVarint(): number {
+    let result = 0;
+    let shift = 0;
+    let byte: number;
+    do {
+      byte = this.buf[this.pos++];
+      result |= (byte & 0x7f) << shift;
+      shift += 7;
+    } while (byte & 0x80);
+    return (result >>> 1) ^ -(result & 1);
+  }
+  readVarlong(): number {
+    let result = 0;
+    let multiplier = 1;
+    let byte: number;
+    do {
+      byte = this.buf[this.pos++];
+      result += (byte & 0x7f) * multiplier;
+      multiplier *= 128;
+    } while (byte & 0x80);
+    return result % 2 === 0 ? result / 2 : -(result + 1) / 2;
+  }
+  readBytes(): Buffer | null {
+    const length = this.readVarint();
+    if (length < 0) return null;
+    const out = this.buf.subarray(this.pos, this.pos + length);
+    this.pos += length;
+    return out;
+  }
+}
+
+const NO_HEADERS: readonly RecordHeader[] = Object.freeze([]);
+
+/**
+ * Appends the batch's records with offset >= `fromOffset` to `out`. Keys, values and header values are views
+ * into the fetched buffer (valid as long as the caller keeps them; the buffer is never reused).
+ */
+export function decodeRecords(buf: Buffer, header: BatchHeader, fromOffset: number, out: ConsumedRecord[]): void {
+  const start = header.start;
+  const baseTimestamp = Number(buf.readBigInt64BE(start + 27));
+  const maxTimestamp = Number(buf.readBigInt64BE(start + 35));
+  const logAppendTime = (header.attributes & 0x08) !== 0;
+  const count = buf.readInt32BE(start + 57);
+  const reader = new VarintReader(recordsOf(buf, header), 0);
+  for (let i = 0; i < count; i++) {
+    const length = reader.readVarint();
+    const next = reader.pos + length;
+    reader.pos += 1; // record attributes: unused
+    const timestampDelta = reader.readVarlong();
+    const offset = header.baseOffset + reader.readVarint();
+    if (offset < fromOffset) {
+      reader.pos = next;
+      continue;
+    }
+    const key = reader.readBytes();
+    const value = reader.readBytes();
+    const headerCount = reader.readVarint();
+    let headers = NO_HEADERS;
+    if (headerCount > 0) {
+      const list: RecordHeader[] = new Array(headerCount);
+      for (let h = 0; h < headerCount; h++) {
+        const hk = reader.readBytes();
+        list[h] = { key: hk === null ? '' : hk.toString('utf8'), value: reader.readBytes() };
+      }
+      headers = list;
+    }
+    reader.pos = next;
+    out.push({ offset, timestamp: logAppendTime ? maxTimestamp : baseTimestamp + timestampDelta, key, value, headers });
+  }
+}
