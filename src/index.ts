@@ -13,3 +13,6 @@ export {
 } from './kafka/backend.ts';
 export type { KafkaCluster, KafkaClusterOptions } from './harness/kafka-cluster.ts';
 export { fetchKafkaJars, KafkaHarnessError, startKafkaCluster } from './harness/kafka-cluster.ts';
+export type { Deserializer, Serde, Serializer } from './serdes/serde.ts';
+export { SerializationException, serdeFrom } from './serdes/serde.ts';
+export { Serdes } from './serdes/serdes.ts';
