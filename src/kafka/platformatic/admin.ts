@@ -156,8 +156,30 @@ export class PlatformaticAdmin implements Admin {
     options: { isolationLevel?: IsolationLevel } = {},
   ): Promise<ListedOffset[]> {
     if (requests.length === 0) return [];
+    const topics = [...new Set(requests.map((r) => r.topic))];
+    // The client's listOffsets sends to whatever leader metadata names; check the topics exist first so a
+    // missing one is reported by name.
+    await this.describeTopics(topics);
+    // Kafka rejects a ListOffsets naming a partition twice (INVALID_REQUEST): ask again in later rounds.
+    const rounds: { request: ListOffsetsRequest; index: number }[][] = [];
+    requests.forEach((request, index) => {
+      const key = `${request.topic}\0${request.partition}`;
+      let round = rounds.find((r) => !r.some((x) => `${x.request.topic}\0${x.request.partition}` === key));
+      if (!round) rounds.push((round = []));
+      round.push({ request, index });
+    });
+    const out: ListedOffset[] = new Array(requests.length);
+    await Promise.all(rounds.map((round) => this.#listOffsetsRound(round, options.isolationLevel, out)));
+    return out;
+  }
+
+  async #listOffsetsRound(
+    round: { request: ListOffsetsRequest; index: number }[],
+    isolationLevel: IsolationLevel | undefined,
+    out: ListedOffset[],
+  ): Promise<void> {
     const byTopic = new Map<string, { partitionIndex: number; timestamp: bigint }[]>();
-    for (const r of requests) {
+    for (const { request: r } of round) {
       const timestamp =
         r.spec === 'earliest'
           ? ListOffsetTimestamps.EARLIEST
@@ -167,25 +189,22 @@ export class PlatformaticAdmin implements Admin {
       byTopic.set(r.topic, [...(byTopic.get(r.topic) ?? []), { partitionIndex: r.partition, timestamp }]);
     }
     const topics = [...byTopic.keys()];
-    // The client's listOffsets sends to whatever leader metadata names; check the topics exist first so a
-    // missing one is reported by name.
-    await this.describeTopics(topics);
     const listed = await this.#run(`listing offsets of ${quoteAll(topics)}`, topics, () =>
       this.#admin.listOffsets({
         topics: [...byTopic].map(([name, partitions]) => ({ name, partitions })),
         isolationLevel:
-          options.isolationLevel === 'read_committed'
+          isolationLevel === 'read_committed'
             ? FetchIsolationLevels.READ_COMMITTED
             : FetchIsolationLevels.READ_UNCOMMITTED,
       }),
     );
     const found = new Map<string, { offset: bigint; timestamp: bigint }>();
     for (const t of listed) for (const p of t.partitions) found.set(`${t.name}\0${p.partitionIndex}`, p);
-    return requests.map((r) => {
+    for (const { request: r, index } of round) {
       const p = found.get(`${r.topic}\0${r.partition}`);
       if (!p) throw new KafkaBackendError(`listing offsets: no answer for "${r.topic}" partition ${r.partition}`);
-      return { topic: r.topic, partition: r.partition, offset: Number(p.offset), timestamp: Number(p.timestamp) };
-    });
+      out[index] = { topic: r.topic, partition: r.partition, offset: Number(p.offset), timestamp: Number(p.timestamp) };
+    }
   }
 
   async deleteRecords(requests: readonly TopicPartitionOffset[]): Promise<TopicPartitionOffset[]> {
