@@ -16,3 +16,5 @@ export { fetchKafkaJars, KafkaHarnessError, startKafkaCluster } from './harness/
 export type { Deserializer, Serde, Serializer } from './serdes/serde.ts';
 export { SerializationException, serdeFrom } from './serdes/serde.ts';
 export { Serdes } from './serdes/serdes.ts';
+export type { EmbeddedBrokerOptions } from './kafka/embedded/embedded-broker.ts';
+export { EmbeddedBroker } from './kafka/embedded/embedded-broker.ts';
