@@ -1,0 +1,392 @@
+/**
+ * KafkaStreams: runs a topology against Kafka (or the in-process embedded broker), alone or as one of several
+ * instances sharing the work under one `application.id` (Java's `org.apache.kafka.streams.KafkaStreams`).
+ *
+ * ```ts
+ * const streams = new KafkaStreams(builder.build(), { 'application.id': 'word-count' });
+ * streams.closeOnSignals();   // SIGTERM / SIGINT: final commit, leave the group, exit
+ * await streams.start();      // resolves once RUNNING (tasks assigned and restored)
+ * ```
+ *
+ * Threads: `num.stream.threads` loops run interleaved on Node's one JavaScript thread (each is its own group
+ * member with its own tasks). One is the right number for most applications; scale out with more processes.
+ */
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  failOnProductionError,
+  type ProductionExceptionHandler,
+  ProductionExceptionHandlerResponse,
+} from '../errors/production-exception-handler.ts';
+import { StreamsException } from '../errors/streams-exception.ts';
+import {
+  type StreamsUncaughtExceptionHandler,
+  StreamThreadExceptionResponse,
+} from '../errors/streams-uncaught-exception-handler.ts';
+import { ConfigError, type KafkaBackend } from '../kafka/backend.ts';
+import type { BuiltTopology } from '../processor/internals/task-contract.ts';
+import { createBackend } from './create-backend.ts';
+import { prepareTopics } from './internal-topic-manager.ts';
+import { isValidTransition, KafkaStreamsState, type StateListener } from './kafka-streams-state.ts';
+import { resolveTopology, type TopologyInput } from './resolve-topology.ts';
+import { newProcessId, StreamThread, type ThreadMetadata } from './stream-thread.ts';
+import { type ResolvedStreamsConfig, resolveStreamsConfig, type StreamsConfigProperties } from './streams-config.ts';
+import type { SubtopologySources } from './task-layout.ts';
+
+export interface KafkaStreamsOptions {
+  /**
+   * The Kafka backend to run on (Java's KafkaClientSupplier, in spirit), e.g. an `EmbeddedBroker` the test or
+   * demo also writes to. It is not closed by `close()`. Without it: `bootstrap.servers` → a client for that
+   * cluster; neither → the process-wide embedded broker (`defaultEmbeddedBroker()`).
+   */
+  readonly backend?: KafkaBackend;
+}
+
+export interface CloseOptions {
+  /** How long to wait for the threads to commit and stop. Default: no limit. */
+  readonly timeoutMs?: number;
+}
+
+/** An instance of the application as the group's assignment describes it (for interactive queries). */
+export interface StreamsMetadata {
+  /** `application.server` of the instance. */
+  readonly hostInfo: string;
+  readonly topicPartitions: readonly { topic: string; partition: number }[];
+}
+
+export class KafkaStreams {
+  readonly #config: ResolvedStreamsConfig;
+  readonly #topologyInput: TopologyInput;
+  readonly #options: KafkaStreamsOptions;
+  readonly #processId = newProcessId();
+  #state: KafkaStreamsState = KafkaStreamsState.CREATED;
+  readonly #listeners: StateListener[] = [];
+  #stateListener: StateListener | undefined;
+  #uncaughtHandler: StreamsUncaughtExceptionHandler | undefined;
+  #backend: KafkaBackend | undefined;
+  #ownsBackend = false;
+  #threads: StreamThread[] = [];
+  #startWaiters: { resolve: () => void; reject: (error: Error) => void } | undefined;
+  #error: Error | undefined;
+  #shutdownPromise: Promise<void> | undefined;
+  #signalCleanup: (() => void) | undefined;
+  #startPromise: Promise<void> | undefined;
+  readonly #productionHandler: ProductionExceptionHandler;
+
+  constructor(topology: TopologyInput, config: StreamsConfigProperties, options: KafkaStreamsOptions = {}) {
+    this.#config = resolveStreamsConfig(config);
+    if (this.#config.processingGuarantee === 'exactly_once_v2') {
+      throw new ConfigError('processing.guarantee', 'exactly_once_v2 is not supported yet; use at_least_once');
+    }
+    this.#productionHandler = toProductionHandler(this.#config.values['production.exception.handler']);
+    this.#topologyInput = topology;
+    this.#options = options;
+  }
+
+  /** The client's state (CREATED, REBALANCING, RUNNING, PENDING_SHUTDOWN, NOT_RUNNING, PENDING_ERROR, ERROR). */
+  state(): KafkaStreamsState {
+    return this.#state;
+  }
+
+  /** Called on every state change (Java's setStateListener; only allowed before start). */
+  setStateListener(listener: StateListener): void {
+    if (this.#state !== KafkaStreamsState.CREATED) {
+      throw new StreamsException('setStateListener must be called before start()');
+    }
+    this.#stateListener = listener;
+  }
+
+  /** Adds a state-change listener (any number; may be added at any time). */
+  on(event: 'stateChange', listener: StateListener): this {
+    if (event !== 'stateChange') throw new StreamsException(`unknown event "${String(event)}": only "stateChange"`);
+    this.#listeners.push(listener);
+    return this;
+  }
+
+  /** Decides what happens when a stream thread dies of an error. Default: SHUTDOWN_CLIENT (Kafka Streams 4.x). */
+  setUncaughtExceptionHandler(handler: StreamsUncaughtExceptionHandler): void {
+    if (this.#state !== KafkaStreamsState.CREATED) {
+      throw new StreamsException('setUncaughtExceptionHandler must be called before start()');
+    }
+    this.#uncaughtHandler = handler;
+  }
+
+  /**
+   * Starts processing: checks the source topics (a missing one fails with MissingSourceTopicException),
+   * creates the internal topics, joins the group and starts the stream threads. Resolves once the client is
+   * RUNNING; rejects if it ends in ERROR first (the error is also given to the uncaught exception handler).
+   */
+  start(): Promise<void> {
+    if (this.#startPromise !== undefined) return this.#startPromise;
+    if (this.#state !== KafkaStreamsState.CREATED) {
+      return Promise.reject(new StreamsException(`cannot start a KafkaStreams in state ${this.#state}`));
+    }
+    const promise = new Promise<void>((resolve, reject) => {
+      this.#startWaiters = { resolve, reject };
+    });
+    // Callers in Java style do not await start(): the error is reported through the state and handler anyway.
+    promise.catch(() => {});
+    this.#startPromise = promise;
+    this.#setState(KafkaStreamsState.REBALANCING);
+    this.#startThreads().catch((error) => this.#fail(asError(error)));
+    return promise;
+  }
+
+  async #startThreads(): Promise<void> {
+    const config = this.#config;
+    if (this.#options.backend !== undefined) {
+      this.#backend = this.#options.backend;
+    } else {
+      const created = await createBackend(config);
+      this.#backend = created.backend;
+      this.#ownsBackend = created.owned;
+    }
+    const topology = await resolveTopology(this.#topologyInput, config.values);
+    if (topology.applicationId !== config.applicationId && topology.applicationId !== '') {
+      throw new StreamsException(
+        `the topology was built for application "${topology.applicationId}" but the config says "${config.applicationId}"`,
+      );
+    }
+    const prepared = await prepareTopics(this.#backend.admin, topology, {
+      replicationFactor: config.replicationFactor,
+      topicConfigs: config.topicConfigs,
+    });
+    if (this.#state !== KafkaStreamsState.REBALANCING) {
+      // Closed meanwhile: #stopEverything may have run before the backend existed.
+      if (this.#ownsBackend) await this.#backend.close().catch(() => {});
+      return;
+    }
+    const counts = new Map(prepared.partitionCounts);
+    for (const topic of prepared.internalTopics) counts.set(topic.name, topic.partitions);
+    const productionHandler = this.#productionHandler;
+    for (let index = 0; index < config.numStreamThreads; index++) {
+      this.#threads.push(this.#newThread(index, topology, prepared.subtopologies, counts, productionHandler));
+    }
+    for (const thread of this.#threads) thread.start();
+  }
+
+  #newThread(
+    index: number,
+    topology: BuiltTopology,
+    subtopologies: readonly SubtopologySources[],
+    counts: ReadonlyMap<string, number>,
+    productionHandler: ProductionExceptionHandler,
+  ): StreamThread {
+    const factory = (i: number): StreamThread =>
+      new StreamThread({
+        index: i,
+        processId: this.#processId,
+        config: this.#config,
+        backend: this.#backend!,
+        topology,
+        subtopologies,
+        partitionCounts: counts,
+        productionExceptionHandler: productionHandler,
+        onStateChange: () => this.#onThreadStateChange(),
+        onFailure: (thread, error) => this.#onThreadFailure(thread, error, factory),
+        onApplicationShutdownRequested: (_thread, error) => this.#fail(error),
+      });
+    return factory(index);
+  }
+
+  #onThreadStateChange(): void {
+    if (this.#state !== KafkaStreamsState.RUNNING && this.#state !== KafkaStreamsState.REBALANCING) return;
+    const alive = this.#threads.filter((t) => t.isAlive());
+    if (alive.length === 0) return;
+    if (alive.every((t) => t.state() === 'RUNNING')) {
+      this.#setState(KafkaStreamsState.RUNNING);
+      this.#startWaiters?.resolve();
+      this.#startWaiters = undefined;
+    } else {
+      this.#setState(KafkaStreamsState.REBALANCING);
+    }
+  }
+
+  #onThreadFailure(thread: StreamThread, error: Error, factory: (index: number) => StreamThread): void {
+    if (this.#state !== KafkaStreamsState.RUNNING && this.#state !== KafkaStreamsState.REBALANCING) {
+      void thread.shutdown({ clean: false });
+      return;
+    }
+    let response: StreamThreadExceptionResponse = StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+    if (this.#uncaughtHandler !== undefined) {
+      try {
+        response = this.#uncaughtHandler(error);
+      } catch (handlerError) {
+        console.error('tributary: the uncaught exception handler threw', handlerError);
+      }
+    } else {
+      console.error(`tributary: stream thread ${thread.name} failed; shutting down the client`, error);
+    }
+    if (response === StreamThreadExceptionResponse.REPLACE_THREAD) {
+      const index = this.#threads.indexOf(thread);
+      const replacement = factory(index);
+      this.#threads[index] = replacement;
+      this.#setState(KafkaStreamsState.REBALANCING);
+      void thread.shutdown({ clean: false }).then(() => {
+        if (this.#state === KafkaStreamsState.REBALANCING || this.#state === KafkaStreamsState.RUNNING)
+          replacement.start();
+      });
+    } else if (response === StreamThreadExceptionResponse.SHUTDOWN_APPLICATION) {
+      const requester = this.#threads.find((t) => t !== thread && t.isAlive()) ?? thread;
+      requester.requestApplicationShutdown();
+      // If the group cannot relay the request (e.g. we are alone and the rejoin fails), stop this client anyway.
+      const fallback = setTimeout(() => this.#fail(error), Math.max(10_000, this.#config.sessionTimeoutMs));
+      fallback.unref();
+    } else {
+      this.#fail(error);
+    }
+  }
+
+  /** PENDING_ERROR → stop every thread → ERROR. */
+  #fail(error: Error): void {
+    if (this.#shutdownPromise !== undefined) return;
+    this.#error = error;
+    if (this.#state === KafkaStreamsState.CREATED) this.#state = KafkaStreamsState.REBALANCING;
+    this.#setState(KafkaStreamsState.PENDING_ERROR);
+    this.#startWaiters?.reject(error);
+    this.#startWaiters = undefined;
+    this.#shutdownPromise = this.#stopEverything().then(() => this.#setState(KafkaStreamsState.ERROR));
+  }
+
+  /**
+   * Stops the client: every thread commits what it processed (unless it failed), closes its tasks and leaves
+   * the group, so the other instances take over its tasks at once. Resolves true if that finished within
+   * `timeoutMs`.
+   */
+  async close(options: CloseOptions = {}): Promise<boolean> {
+    this.#signalCleanup?.();
+    if (this.#shutdownPromise === undefined) {
+      if (this.#state === KafkaStreamsState.CREATED) {
+        this.#setState(KafkaStreamsState.PENDING_SHUTDOWN);
+        this.#setState(KafkaStreamsState.NOT_RUNNING);
+        return true;
+      }
+      this.#setState(KafkaStreamsState.PENDING_SHUTDOWN);
+      this.#startWaiters?.reject(new StreamsException('KafkaStreams was closed before it reached RUNNING'));
+      this.#startWaiters = undefined;
+      this.#shutdownPromise = this.#stopEverything().then(() => this.#setState(KafkaStreamsState.NOT_RUNNING));
+    }
+    if (options.timeoutMs === undefined) {
+      await this.#shutdownPromise;
+      return true;
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), options.timeoutMs);
+    });
+    try {
+      return await Promise.race([this.#shutdownPromise.then(() => true), timedOut]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async #stopEverything(): Promise<void> {
+    // A start still in flight (topic creation) must not start threads after this point: the state check in
+    // #startThreads sees PENDING_SHUTDOWN / PENDING_ERROR.
+    await Promise.allSettled(this.#threads.map((thread) => thread.shutdown()));
+    if (this.#ownsBackend && this.#backend !== undefined) await this.#backend.close().catch(() => {});
+  }
+
+  /**
+   * Closes on SIGTERM and SIGINT (final commit, leave the group), then exits the process. Returns a function
+   * that removes the handlers. Call before or after start().
+   */
+  closeOnSignals(
+    options: { signals?: readonly NodeJS.Signals[]; exit?: boolean; timeoutMs?: number } = {},
+  ): () => void {
+    const signals = options.signals ?? ['SIGTERM', 'SIGINT'];
+    const handler = (signal: NodeJS.Signals) => {
+      cleanup();
+      void this.close({ timeoutMs: options.timeoutMs ?? 30_000 }).then((clean) => {
+        if (options.exit ?? true) process.exit(clean ? 0 : signal === 'SIGINT' ? 130 : 143);
+      });
+    };
+    const cleanup = () => {
+      for (const signal of signals) process.off(signal, handler);
+      if (this.#signalCleanup === cleanup) this.#signalCleanup = undefined;
+    };
+    for (const signal of signals) process.on(signal, handler);
+    this.#signalCleanup = cleanup;
+    return cleanup;
+  }
+
+  /** Deletes this application's local state directory. Only when not running (Java's cleanUp). */
+  cleanUp(): void {
+    if (
+      this.#state !== KafkaStreamsState.CREATED &&
+      this.#state !== KafkaStreamsState.NOT_RUNNING &&
+      this.#state !== KafkaStreamsState.ERROR
+    ) {
+      throw new StreamsException(`cleanUp() needs a stopped client; this one is ${this.#state}`);
+    }
+    rmSync(join(this.#config.stateDir, this.#config.applicationId), { recursive: true, force: true });
+  }
+
+  /** The error that put the client into ERROR, if any. */
+  error(): Error | undefined {
+    return this.#error;
+  }
+
+  /** The local stream threads and their tasks (Java's metadataForLocalThreads), with processed-record counts. */
+  metadataForLocalThreads(): ThreadMetadata[] {
+    return this.#threads.map((t) => t.metadata());
+  }
+
+  /** Records processed by this client's tasks since start (cheap; for benchmarks). */
+  processedRecords(): number {
+    return this.#threads.reduce((sum, t) => sum + t.processedTotal(), 0);
+  }
+
+  /** Every instance of the application with an `application.server`, and the partitions it owns. */
+  metadataForAllStreamsClients(): StreamsMetadata[] {
+    const thread = this.#threads.find((t) => t.isAlive());
+    if (thread === undefined) return [];
+    return Object.entries(thread.partitionsByHost()).map(([hostInfo, keys]) => ({
+      hostInfo,
+      topicPartitions: keys.map((key) => {
+        const dash = key.lastIndexOf('-');
+        return { topic: key.slice(0, dash), partition: Number(key.slice(dash + 1)) };
+      }),
+    }));
+  }
+
+  #setState(next: KafkaStreamsState): void {
+    const previous = this.#state;
+    if (previous === next) return;
+    if (!isValidTransition(previous, next)) return;
+    this.#state = next;
+    for (const listener of [this.#stateListener, ...this.#listeners]) {
+      if (listener === undefined) continue;
+      try {
+        listener(next, previous);
+      } catch (error) {
+        console.error('tributary: a state listener threw', error);
+      }
+    }
+  }
+}
+
+function toProductionHandler(value: unknown): ProductionExceptionHandler {
+  if (value === undefined) return failOnProductionError;
+  if (typeof value === 'function') return { handle: value as ProductionExceptionHandler['handle'] };
+  if (
+    value !== null &&
+    typeof value === 'object' &&
+    typeof (value as ProductionExceptionHandler).handle === 'function'
+  ) {
+    return value as ProductionExceptionHandler;
+  }
+  if (value === ProductionExceptionHandlerResponse.CONTINUE || value === ProductionExceptionHandlerResponse.FAIL) {
+    const response = value;
+    return { handle: () => response };
+  }
+  throw new ConfigError(
+    'production.exception.handler',
+    'expected a ProductionExceptionHandler ({ handle(context, record, error) }), a function, "CONTINUE" or "FAIL"',
+  );
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}

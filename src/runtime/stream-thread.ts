@@ -1,0 +1,665 @@
+/**
+ * One processing loop (Java's StreamThread). Node runs JavaScript on one thread, so a "stream thread" here is a
+ * loop object: it owns one group member (one consumer in Kafka's terms), a fetcher for its tasks' input
+ * partitions, a second fetcher for restoring changelogs, a producer with its record collector, and its tasks.
+ * Several loops in one process interleave at their awaits; each is a separate member of the group.
+ *
+ * One iteration of the loop:
+ *   restore  – tasks whose stores are behind their changelog read it (separate fetcher) until caught up,
+ *              then are initialized and start processing;
+ *   poll     – fetch from the running tasks' unpaused input partitions;
+ *   process  – hand the batches to their tasks and process them synchronously (no await per record);
+ *   punctuate, dispatch the collected output to the producer (not awaited), pause partitions whose task
+ *   buffer is full and resume drained ones;
+ *   commit   – every commit.interval.ms: stores flushed (changelog records collected) → producer flushed
+ *              (acknowledged) → offsets committed through the group member (at-least-once).
+ *
+ * Rebalances are eager (the seam revokes everything, awaited, then assigns): on revoke the tasks are committed
+ * and suspended (kept, with their state, but not processed); on assignment the suspended tasks that come back
+ * resume where they were, the others are closed, and new tasks restore their stores first.
+ */
+import { randomUUID } from 'node:crypto';
+import type { ProductionExceptionHandler } from '../errors/production-exception-handler.ts';
+import {
+  ApplicationShutdownRequestedException,
+  MissingSourceTopicException,
+  StreamsException,
+  TaskAssignmentException,
+} from '../errors/streams-exception.ts';
+import {
+  type ConsumedRecord,
+  type FetchedBatch,
+  type Fetcher,
+  type GroupMember,
+  type KafkaBackend,
+  type MemberAssignment,
+  type Producer,
+  type TopicPartition,
+  type TopicPartitionOffset,
+  topicPartitionKey,
+} from '../kafka/backend.ts';
+import type {
+  BuiltTopology,
+  StateStoreHandle,
+  StreamTask,
+  TaskEnvironment,
+  TaskId,
+} from '../processor/internals/task-contract.ts';
+import { taskIdString } from '../processor/internals/task-contract.ts';
+import {
+  AssignorError,
+  decodeAssignmentInfo,
+  encodeSubscriptionInfo,
+  PROTOCOL_VERSION,
+} from './assignment-protocol.ts';
+import type { ResolvedStreamsConfig } from './streams-config.ts';
+import { createStreamsPartitionAssignor } from './streams-partition-assignor.ts';
+import { StreamsRecordCollector } from './streams-record-collector.ts';
+import type { SubtopologySources } from './task-layout.ts';
+
+/** Java's StreamThread.State. */
+export type StreamThreadState =
+  | 'CREATED'
+  | 'STARTING'
+  | 'PARTITIONS_REVOKED'
+  | 'PARTITIONS_ASSIGNED'
+  | 'RUNNING'
+  | 'PENDING_SHUTDOWN'
+  | 'DEAD';
+
+export interface StreamThreadOptions {
+  readonly index: number;
+  readonly processId: string;
+  readonly config: ResolvedStreamsConfig;
+  readonly backend: KafkaBackend;
+  readonly topology: BuiltTopology;
+  /** Sub-topologies with source patterns resolved. */
+  readonly subtopologies: readonly SubtopologySources[];
+  /** Partition counts known at start (sources, internal topics); the collector adds sinks as it meets them. */
+  readonly partitionCounts: ReadonlyMap<string, number>;
+  readonly productionExceptionHandler: ProductionExceptionHandler;
+  readonly onStateChange: (thread: StreamThread, state: StreamThreadState) => void;
+  /** The loop died of `error`; the thread waits (still a group member) until `shutdown` is called. */
+  readonly onFailure: (thread: StreamThread, error: Error) => void;
+  /** The group told every member to shut down (SHUTDOWN_APPLICATION from some instance). */
+  readonly onApplicationShutdownRequested: (thread: StreamThread, error: Error) => void;
+}
+
+type TaskPhase = 'restoring' | 'running' | 'suspended';
+
+interface ActiveTask {
+  readonly idString: string;
+  readonly task: StreamTask;
+  phase: TaskPhase;
+  /** Changelog partition key → what restoring it needs; empty once restored. */
+  readonly restoring: Map<string, { partition: TopicPartition; store: StateStoreHandle; endOffset: number }>;
+  paused: boolean;
+  processed: number;
+}
+
+export interface TaskMetadata {
+  readonly taskId: string;
+  readonly topicPartitions: readonly TopicPartition[];
+  readonly phase: TaskPhase;
+  /** Records this task processed since this instance created it. */
+  readonly processedRecords: number;
+}
+
+export interface ThreadMetadata {
+  readonly threadName: string;
+  readonly threadState: StreamThreadState;
+  readonly activeTasks: readonly TaskMetadata[];
+}
+
+const RESTORE_POLL_MS = 10;
+
+export class StreamThread {
+  readonly name: string;
+  readonly #options: StreamThreadOptions;
+  readonly #config: ResolvedStreamsConfig;
+  #state: StreamThreadState = 'CREATED';
+  #member: GroupMember | undefined;
+  #fetcher: Fetcher | undefined;
+  #restoreFetcher: Fetcher | undefined;
+  #producer: Producer | undefined;
+  #collector: StreamsRecordCollector | undefined;
+  readonly #tasks = new Map<string, ActiveTask>();
+  /** Input partition key → the running or restoring task reading it. */
+  readonly #partitionOwner = new Map<string, ActiveTask>();
+  /** Changelog partition key → the restoring task. */
+  readonly #restoringPartitions = new Map<string, ActiveTask>();
+  /** Serializes commits, revocations and assignments (they interleave at awaits). */
+  #lock: Promise<void> = Promise.resolve();
+  #lastCommitMs = Date.now();
+  #stopRequested = false;
+  /** After a failure: close tasks without committing (their state may be half-updated). */
+  #dirty = false;
+  #requestApplicationShutdown = false;
+  #assignmentError: Error | undefined;
+  #loopDone: Promise<void> = Promise.resolve();
+  #wake: (() => void) | undefined;
+  /** Partitions per endpoint (application.server), from the latest assignment. */
+  #partitionsByHost: Readonly<Record<string, readonly string[]>> = {};
+  #processedTotal = 0;
+
+  constructor(options: StreamThreadOptions) {
+    this.#options = options;
+    this.#config = options.config;
+    this.name = `${options.config.clientId}-${options.processId.slice(0, 8)}-StreamThread-${options.index + 1}`;
+  }
+
+  state(): StreamThreadState {
+    return this.#state;
+  }
+
+  isAlive(): boolean {
+    return this.#state !== 'DEAD' && this.#state !== 'PENDING_SHUTDOWN';
+  }
+
+  processedTotal(): number {
+    return this.#processedTotal;
+  }
+
+  partitionsByHost(): Readonly<Record<string, readonly string[]>> {
+    return this.#partitionsByHost;
+  }
+
+  metadata(): ThreadMetadata {
+    return {
+      threadName: this.name,
+      threadState: this.#state,
+      activeTasks: [...this.#tasks.values()].map((t) => ({
+        taskId: t.idString,
+        topicPartitions: t.task.inputPartitions,
+        phase: t.phase,
+        processedRecords: t.processed,
+      })),
+    };
+  }
+
+  /** Creates the clients and starts the loop in the background; failures go to onFailure. */
+  start(): void {
+    this.#setState('STARTING');
+    this.#loopDone = this.#run().catch((error) => {
+      this.#dirty = true;
+      this.#options.onFailure(this, error instanceof Error ? error : new Error(String(error)));
+    });
+  }
+
+  /**
+   * Stops the loop, commits (unless the thread failed), closes the tasks, leaves the group and closes the
+   * clients. Safe to call more than once.
+   */
+  async shutdown(options: { clean: boolean } = { clean: true }): Promise<void> {
+    if (this.#state === 'DEAD') return;
+    if (!options.clean) this.#dirty = true;
+    this.#stopRequested = true;
+    this.#setState('PENDING_SHUTDOWN');
+    this.#wake?.();
+    await this.#loopDone;
+    try {
+      // Leaving revokes (our onRevoked commits and suspends), then the suspended tasks are closed.
+      if (this.#member !== undefined) await this.#member.leave().catch(() => {});
+      await this.#withLock(async () => {
+        for (const active of [...this.#tasks.values()]) this.#closeTask(active, !this.#dirty);
+      });
+    } finally {
+      await Promise.allSettled([this.#fetcher?.close(), this.#restoreFetcher?.close(), this.#producer?.close()]);
+      this.#setState('DEAD');
+    }
+  }
+
+  /**
+   * Asks every instance of the application to shut down: rejoins with SHUTDOWN_REQUESTED in the subscription;
+   * the leader relays it to all members in their assignments.
+   */
+  requestApplicationShutdown(): void {
+    this.#requestApplicationShutdown = true;
+    this.#member?.requestRejoin();
+  }
+
+  // ---------------------------------------------------------------------------------------------- the loop
+
+  async #run(): Promise<void> {
+    const { backend, topology } = this.#options;
+    const config = this.#config;
+    const isolationLevel = config.processingGuarantee === 'exactly_once_v2' ? 'read_committed' : 'read_uncommitted';
+    this.#producer = await backend.createProducer({ clientId: `${this.name}-producer`, idempotent: true });
+    this.#collector = new StreamsRecordCollector({
+      producer: this.#producer,
+      admin: backend.admin,
+      handler: this.#options.productionExceptionHandler,
+      partitionCounts: new Map(this.#options.partitionCounts),
+    });
+    this.#fetcher = backend.createFetcher({
+      clientId: `${this.name}-consumer`,
+      isolationLevel,
+      autoOffsetReset: config.autoOffsetReset,
+      maxWaitMs: config.pollMs,
+    });
+    this.#restoreFetcher = backend.createFetcher({
+      clientId: `${this.name}-restore-consumer`,
+      isolationLevel,
+      autoOffsetReset: 'earliest',
+      maxWaitMs: RESTORE_POLL_MS,
+    });
+    const topics = [...new Set(this.#options.subtopologies.flatMap((s) => s.sourceTopics))].sort();
+    this.#member = backend.createGroupMember({
+      groupId: config.applicationId,
+      clientId: `${this.name}-consumer`,
+      protocolName: 'tributary',
+      topics,
+      groupInstanceId:
+        config.groupInstanceId !== undefined ? `${config.groupInstanceId}-${this.#options.index + 1}` : undefined,
+      sessionTimeoutMs: config.sessionTimeoutMs,
+      rebalanceTimeoutMs: config.maxPollIntervalMs,
+      heartbeatIntervalMs: config.heartbeatIntervalMs,
+      userData: () =>
+        encodeSubscriptionInfo({
+          version: PROTOCOL_VERSION,
+          processId: this.#options.processId,
+          previousTasks: [...this.#tasks.keys()],
+          endpoint: config.applicationServer,
+          errorCode: this.#requestApplicationShutdown ? AssignorError.SHUTDOWN_REQUESTED : AssignorError.NONE,
+        }),
+      assignor: createStreamsPartitionAssignor({
+        applicationId: topology.applicationId,
+        subtopologies: this.#options.subtopologies,
+        copartitionGroups: topology.copartitionGroups,
+      }),
+      onRevoked: (partitions) => this.#onRevoked(partitions),
+      onAssigned: (assignment) => this.#onAssigned(assignment),
+      onError: (error) => {
+        this.#assignmentError ??= error;
+        this.#wake?.();
+      },
+    });
+    await this.#member.join();
+    while (!this.#stopRequested) {
+      await this.#runOnce();
+    }
+    if (!this.#dirty) await this.#withLock(() => this.#commitAll());
+  }
+
+  async #runOnce(): Promise<void> {
+    if (this.#assignmentError !== undefined) throw this.#assignmentError;
+    const collector = this.#collector!;
+
+    if (this.#restoringPartitions.size > 0) await this.#restoreStep();
+
+    let runningCount = 0;
+    let buffered = false;
+    for (const active of this.#tasks.values()) {
+      if (active.phase !== 'running') continue;
+      runningCount++;
+      if (active.task.bufferedCount() > 0) buffered = true;
+    }
+
+    if (runningCount > 0) {
+      const batches = await this.#fetcher!.poll(
+        buffered || this.#restoringPartitions.size > 0 ? 0 : this.#config.pollMs,
+      );
+      if (this.#stopRequested) return;
+      this.#addBatches(batches);
+      this.#processRound();
+      collector.dispatch();
+      this.#adjustPauses();
+    } else if (this.#restoringPartitions.size === 0) {
+      await this.#sleep(this.#config.pollMs);
+    }
+    if (Date.now() - this.#lastCommitMs >= this.#config.commitIntervalMs) {
+      await this.#withLock(() => this.#commitAll());
+    }
+    // A macrotask turn, so heartbeats and timers run even when fetches resolve at once.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+
+  #addBatches(batches: readonly FetchedBatch[]): void {
+    for (const batch of batches) {
+      const active = this.#partitionOwner.get(topicPartitionKey(batch));
+      if (active === undefined || active.phase !== 'running') {
+        // Fetched for a partition we stopped processing meanwhile (a rebalance ran during the poll): rewind,
+        // so that the records are fetched again if the partition stays ours.
+        this.#rewind(batch, batch.records[0]);
+        continue;
+      }
+      active.task.addRecords(batch, batch.records);
+    }
+  }
+
+  #rewind(partition: TopicPartition, first: ConsumedRecord | undefined): void {
+    if (first === undefined) return;
+    const key = topicPartitionKey(partition);
+    if (this.#fetcher!.assignment().some((tp) => topicPartitionKey(tp) === key))
+      this.#fetcher!.seek(partition, first.offset);
+  }
+
+  /** Processes buffered records synchronously, task after task (each task picks by timestamp across its partitions). */
+  #processRound(): void {
+    const collector = this.#collector!;
+    const cap = this.#config.maxPollRecords * 10;
+    const now = Date.now();
+    for (const active of this.#tasks.values()) {
+      if (active.phase !== 'running') continue;
+      const task = active.task;
+      collector.currentTaskId = active.idString;
+      let processed = 0;
+      while (processed < cap && task.processOne()) processed++;
+      active.processed += processed;
+      this.#processedTotal += processed;
+      task.punctuateStreamTime();
+      task.punctuateWallClock(now);
+    }
+  }
+
+  /** Pauses the partitions of a task whose buffer is full; resumes them once it has drained. */
+  #adjustPauses(): void {
+    const toPause: TopicPartition[] = [];
+    const toResume: TopicPartition[] = [];
+    for (const active of this.#tasks.values()) {
+      if (active.phase !== 'running') continue;
+      const limit = this.#config.bufferedRecordsPerPartition * Math.max(1, active.task.inputPartitions.length);
+      const full = active.task.bufferedCount() >= limit;
+      if (full && !active.paused) {
+        active.paused = true;
+        toPause.push(...active.task.inputPartitions);
+      } else if (!full && active.paused) {
+        active.paused = false;
+        toResume.push(...active.task.inputPartitions);
+      }
+    }
+    if (toPause.length > 0) this.#fetcher!.pause(toPause);
+    if (toResume.length > 0) this.#fetcher!.resume(toResume);
+  }
+
+  // ---------------------------------------------------------------------------------------------- commit
+
+  /** At-least-once commit: stores flushed → output acknowledged → offsets committed. Call under the lock. */
+  async #commitAll(): Promise<void> {
+    this.#lastCommitMs = Date.now();
+    const member = this.#member;
+    const collector = this.#collector;
+    if (member === undefined || collector === undefined) return;
+    const committing: ActiveTask[] = [];
+    const offsets: TopicPartitionOffset[] = [];
+    for (const active of this.#tasks.values()) {
+      if (active.phase !== 'running' || !active.task.commitNeeded()) continue;
+      collector.currentTaskId = active.idString;
+      for (const offset of active.task.prepareCommit().values()) offsets.push(offset);
+      committing.push(active);
+    }
+    await collector.flush();
+    if (offsets.length > 0) await member.commitOffsets(offsets);
+    for (const active of committing) active.task.postCommit();
+  }
+
+  // ---------------------------------------------------------------------------------------------- rebalance
+
+  async #onRevoked(_partitions: readonly TopicPartition[]): Promise<void> {
+    await this.#withLock(async () => {
+      this.#setStateIfAlive('PARTITIONS_REVOKED');
+      let committed = false;
+      if (!this.#dirty) {
+        try {
+          await this.#commitAll();
+          committed = true;
+        } catch (error) {
+          // Lost the generation (or the output could not be written): another member may already own the tasks,
+          // so their state cannot be trusted to match the committed offsets. Close them; they restore if they return.
+          if (!(error instanceof Error) || error.name !== 'RebalanceInProgressError')
+            this.#assignmentError ??= asError(error);
+        }
+      }
+      for (const active of [...this.#tasks.values()]) {
+        if (committed && active.phase === 'running') {
+          active.phase = 'suspended';
+          this.#unregisterPartitions(active);
+        } else {
+          this.#closeTask(active, false);
+        }
+      }
+      this.#fetcher?.pause(this.#fetcher.assignment());
+      this.#restoreFetcher?.assign([]);
+      this.#restoringPartitions.clear();
+    });
+  }
+
+  async #onAssigned(assignment: MemberAssignment): Promise<void> {
+    await this.#withLock(async () => {
+      const info = decodeAssignmentInfo(assignment.userData);
+      this.#partitionsByHost = info.partitionsByHost;
+      if (info.errorCode !== AssignorError.NONE) {
+        this.#handleAssignmentError(info.errorCode, info.errorMessage ?? '');
+        return;
+      }
+      this.#setStateIfAlive('PARTITIONS_ASSIGNED');
+      const assigned = new Set(info.activeTasks);
+      for (const active of [...this.#tasks.values()]) {
+        if (!assigned.has(active.idString)) this.#closeTask(active, true);
+      }
+      const created: ActiveTask[] = [];
+      for (const idString of info.activeTasks) {
+        const existing = this.#tasks.get(idString);
+        if (existing !== undefined) {
+          existing.phase = 'running';
+          this.#registerPartitions(existing);
+          continue;
+        }
+        created.push(this.#createTask(parseTaskId(idString), assignment));
+      }
+      // The fetcher keeps the positions of partitions it keeps (resumed tasks continue where they were).
+      const inputPartitions = [...this.#tasks.values()].flatMap((a) => a.task.inputPartitions);
+      this.#fetcher!.assign(inputPartitions);
+      const resumed = [...this.#tasks.values()].filter((a) => a.phase === 'running');
+      const running = resumed.filter((a) => !a.paused).flatMap((a) => a.task.inputPartitions);
+      if (running.length > 0) this.#fetcher!.resume(running);
+      if (created.length > 0) await this.#prepareNewTasks(created);
+      this.#lastCommitMs = Date.now();
+      if (this.#restoringPartitions.size === 0) this.#setStateIfAlive('RUNNING');
+    });
+  }
+
+  #handleAssignmentError(code: number, message: string): void {
+    for (const active of [...this.#tasks.values()]) this.#closeTask(active, !this.#dirty);
+    const applicationId = this.#config.applicationId;
+    if (code === AssignorError.SHUTDOWN_REQUESTED) {
+      const error = new ApplicationShutdownRequestedException(
+        `application "${applicationId}" is shutting down: an instance requested it (SHUTDOWN_APPLICATION)`,
+      );
+      this.#stopRequested = true;
+      this.#wake?.();
+      this.#options.onApplicationShutdownRequested(this, error);
+      return;
+    }
+    const missing = /source topics missing: (.*)$/.exec(message);
+    this.#assignmentError ??=
+      code === AssignorError.INCOMPLETE_SOURCE_TOPIC_METADATA && missing
+        ? new MissingSourceTopicException(
+            missing[1].split(', ').map((t) => t.replace(/^"|"$/g, '')),
+            applicationId,
+          )
+        : new TaskAssignmentException(`assignment of application "${applicationId}" failed: ${message}`);
+    this.#wake?.();
+  }
+
+  #createTask(id: TaskId, _assignment: MemberAssignment): ActiveTask {
+    const environment: TaskEnvironment = {
+      collector: this.#collector!,
+      now: () => Date.now(),
+      config: this.#config.values,
+    };
+    const task = this.#options.topology.createTask(id, environment);
+    const active: ActiveTask = {
+      idString: taskIdString(id),
+      task,
+      phase: 'restoring',
+      restoring: new Map(),
+      paused: true,
+      processed: 0,
+    };
+    this.#tasks.set(active.idString, active);
+    this.#registerPartitions(active);
+    return active;
+  }
+
+  /** Positions the new tasks' input partitions at the committed offsets and starts restoring their stores. */
+  async #prepareNewTasks(created: readonly ActiveTask[]): Promise<void> {
+    const backend = this.#options.backend;
+    const inputs = created.flatMap((a) => a.task.inputPartitions);
+    this.#fetcher!.pause(inputs);
+    const committed = await backend.admin.fetchCommittedOffsets(this.#config.applicationId, inputs);
+    const committedByKey = new Map(committed.map((c) => [topicPartitionKey(c), c.offset]));
+    for (const partition of inputs) {
+      const offset = committedByKey.get(topicPartitionKey(partition));
+      this.#fetcher!.seek(partition, offset !== undefined && offset >= 0 ? offset : this.#config.autoOffsetReset);
+    }
+
+    const changelogs: { active: ActiveTask; partition: TopicPartition; store: StateStoreHandle }[] = [];
+    for (const active of created) {
+      for (const store of active.task.stores) {
+        if (store.changelogTopic === undefined) continue;
+        changelogs.push({
+          active,
+          store,
+          partition: { topic: store.changelogTopic, partition: active.task.id.partition },
+        });
+      }
+    }
+    if (changelogs.length > 0) {
+      const isolationLevel =
+        this.#config.processingGuarantee === 'exactly_once_v2' ? 'read_committed' : 'read_uncommitted';
+      const requests = changelogs.flatMap((c) => [
+        { ...c.partition, spec: 'earliest' as const },
+        { ...c.partition, spec: 'latest' as const },
+      ]);
+      const listed = await backend.admin.listOffsets(requests, { isolationLevel });
+      const earliest = new Map<string, number>();
+      const latest = new Map<string, number>();
+      for (let i = 0; i < listed.length; i++) {
+        (i % 2 === 0 ? earliest : latest).set(topicPartitionKey(listed[i]), listed[i].offset);
+      }
+      for (const { active, store, partition } of changelogs) {
+        const key = topicPartitionKey(partition);
+        const endOffset = latest.get(key) ?? 0;
+        if ((earliest.get(key) ?? 0) >= endOffset) continue;
+        active.restoring.set(key, { partition, store, endOffset });
+        this.#restoringPartitions.set(key, active);
+      }
+      const restoreFetcher = this.#restoreFetcher!;
+      restoreFetcher.assign(
+        [...this.#restoringPartitions.values()].flatMap((a) => [...a.restoring.values()].map((r) => r.partition)),
+      );
+      for (const active of created)
+        for (const r of active.restoring.values()) restoreFetcher.seek(r.partition, 'earliest');
+    }
+    for (const active of created) if (active.restoring.size === 0) this.#startProcessing(active);
+  }
+
+  /** One round of changelog reading for the restoring tasks. */
+  async #restoreStep(): Promise<void> {
+    const restoreFetcher = this.#restoreFetcher!;
+    const hasRunning = [...this.#tasks.values()].some((a) => a.phase === 'running');
+    const batches = await restoreFetcher.poll(hasRunning ? 0 : RESTORE_POLL_MS);
+    for (const batch of batches) {
+      const key = topicPartitionKey(batch);
+      const active = this.#restoringPartitions.get(key);
+      const entry = active?.restoring.get(key);
+      if (active === undefined || entry === undefined) continue;
+      let records = batch.records;
+      const last = records.length > 0 ? records[records.length - 1].offset : -1;
+      if (last >= entry.endOffset) records = records.filter((r) => r.offset < entry.endOffset);
+      if (records.length > 0) entry.store.restoreBatch(records);
+    }
+    const done: TopicPartition[] = [];
+    for (const [key, active] of this.#restoringPartitions) {
+      const entry = active.restoring.get(key)!;
+      const position = restoreFetcher.position(entry.partition);
+      if (position !== undefined && position >= entry.endOffset) {
+        active.restoring.delete(key);
+        this.#restoringPartitions.delete(key);
+        done.push(entry.partition);
+        if (active.restoring.size === 0) this.#startProcessing(active);
+      }
+    }
+    if (done.length > 0) {
+      restoreFetcher.assign(
+        [...this.#restoringPartitions.values()].flatMap((a) => [...a.restoring.values()].map((r) => r.partition)),
+      );
+      if (this.#restoringPartitions.size === 0) this.#setStateIfAlive('RUNNING');
+    }
+  }
+
+  #startProcessing(active: ActiveTask): void {
+    active.task.initialize();
+    active.phase = 'running';
+    active.paused = false;
+    this.#fetcher!.resume(active.task.inputPartitions);
+  }
+
+  #registerPartitions(active: ActiveTask): void {
+    for (const tp of active.task.inputPartitions) this.#partitionOwner.set(topicPartitionKey(tp), active);
+  }
+
+  #unregisterPartitions(active: ActiveTask): void {
+    for (const tp of active.task.inputPartitions) {
+      const key = topicPartitionKey(tp);
+      if (this.#partitionOwner.get(key) === active) this.#partitionOwner.delete(key);
+    }
+  }
+
+  #closeTask(active: ActiveTask, clean: boolean): void {
+    this.#tasks.delete(active.idString);
+    this.#unregisterPartitions(active);
+    for (const key of active.restoring.keys()) this.#restoringPartitions.delete(key);
+    try {
+      active.task.close();
+    } catch (error) {
+      if (clean) throw error;
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------- helpers
+
+  #withLock<T>(fn: () => Promise<T>): Promise<T> {
+    const result = this.#lock.then(fn);
+    this.#lock = result.then(
+      () => {},
+      () => {},
+    );
+    return result;
+  }
+
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.#wake = done;
+    });
+  }
+
+  #setState(state: StreamThreadState): void {
+    if (this.#state === state) return;
+    this.#state = state;
+    this.#options.onStateChange(this, state);
+  }
+
+  #setStateIfAlive(state: StreamThreadState): void {
+    if (this.isAlive()) this.#setState(state);
+  }
+}
+
+function parseTaskId(id: string): TaskId {
+  const [subtopology, partition] = id.split('_').map(Number);
+  if (!Number.isInteger(subtopology) || !Number.isInteger(partition))
+    throw new StreamsException(`invalid task id "${id}"`);
+  return { subtopology, partition };
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+export const newProcessId = (): string => randomUUID();

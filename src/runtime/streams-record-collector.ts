@@ -1,0 +1,165 @@
+/**
+ * The runtime's RecordCollector (Java's RecordCollectorImpl): tasks hand it serialized records, synchronously
+ * and per record; it partitions them like Java's producer (murmur2 of the key bytes, positive mask) and ships
+ * them to the seam's idempotent Producer in batches, without awaiting on the hot path. `flush()` awaits
+ * every batch sent so far: the runtime calls it before committing offsets (at-least-once).
+ *
+ * Batches are sent one after the other (a promise chain) so records of one partition stay in order while
+ * processing goes on. A failed batch goes to the ProductionExceptionHandler: CONTINUE drops it, FAIL makes the
+ * next `send` or `flush` throw (Java's "sendException" behaviour).
+ */
+
+import {
+  type ProductionExceptionHandler,
+  ProductionExceptionHandlerResponse,
+} from '../errors/production-exception-handler.ts';
+import { StreamsException } from '../errors/streams-exception.ts';
+import type { Admin, Producer, ProducerRecord } from '../kafka/backend.ts';
+import { partitionForKey } from '../kafka/partitioner.ts';
+import type { OutgoingRecord, RecordCollector } from '../processor/internals/task-contract.ts';
+
+export interface RecordCollectorOptions {
+  readonly producer: Producer;
+  readonly admin: Admin;
+  readonly handler: ProductionExceptionHandler;
+  /** Known partition counts (sinks, internal topics); other topics are described on first use. */
+  readonly partitionCounts: Map<string, number>;
+  /** Records per producer batch. */
+  readonly maxBatchRecords?: number;
+}
+
+interface Pending {
+  readonly record: ProducerRecord;
+  readonly source: OutgoingRecord;
+  readonly taskId: string;
+}
+
+export class StreamsRecordCollector implements RecordCollector {
+  readonly #producer: Producer;
+  readonly #admin: Admin;
+  readonly #handler: ProductionExceptionHandler;
+  readonly #partitionCounts: Map<string, number>;
+  readonly #maxBatch: number;
+  #pending: Pending[] = [];
+  /** Records for topics whose partition count is not known yet; resolved (asynchronously) at the next flush. */
+  #unresolved: { source: OutgoingRecord; taskId: string }[] = [];
+  #inflight: Promise<void> = Promise.resolve();
+  #fatal: Error | undefined;
+  #roundRobin = new Map<string, number>();
+  #sentCount = 0;
+  /** The task whose output is being collected, for error reports. Set by the stream thread. */
+  currentTaskId = '';
+
+  constructor(options: RecordCollectorOptions) {
+    this.#producer = options.producer;
+    this.#admin = options.admin;
+    this.#handler = options.handler;
+    this.#partitionCounts = options.partitionCounts;
+    this.#maxBatch = options.maxBatchRecords ?? 4096;
+  }
+
+  send(record: OutgoingRecord): void {
+    if (this.#fatal !== undefined) throw this.#fatal;
+    let partition = record.partition;
+    if (partition === undefined) {
+      const count = this.#partitionCounts.get(record.topic);
+      if (count === undefined) {
+        this.#unresolved.push({ source: record, taskId: this.currentTaskId });
+        return;
+      }
+      partition = this.#partitionFor(record, count);
+    }
+    this.#pending.push({ record: toProducerRecord(record, partition), source: record, taskId: this.currentTaskId });
+    if (this.#pending.length >= this.#maxBatch) this.dispatch();
+  }
+
+  partitionsFor(topic: string): number | undefined {
+    return this.#partitionCounts.get(topic);
+  }
+
+  /** Records handed to the producer so far (for metrics). */
+  sentCount(): number {
+    return this.#sentCount;
+  }
+
+  /** Starts sending what is pending, without waiting. Called at the end of every processing round. */
+  dispatch(): void {
+    if (this.#pending.length === 0) return;
+    const batch = this.#pending;
+    this.#pending = [];
+    this.#sentCount += batch.length;
+    this.#inflight = this.#inflight.then(() => this.#sendBatch(batch));
+  }
+
+  /** Sends everything collected and waits until the producer acknowledged it. Throws a fatal send error. */
+  async flush(): Promise<void> {
+    if (this.#unresolved.length > 0) await this.#resolveUnknownTopics();
+    this.dispatch();
+    await this.#inflight;
+    if (this.#fatal !== undefined) throw this.#fatal;
+  }
+
+  /** Drops what was not sent (a dirty close). */
+  discard(): void {
+    this.#pending = [];
+    this.#unresolved = [];
+  }
+
+  async #sendBatch(batch: Pending[]): Promise<void> {
+    if (this.#fatal !== undefined) return;
+    try {
+      await this.#producer.send(batch.map((p) => p.record));
+    } catch (error) {
+      const err = error instanceof Error ? error : new Error(String(error));
+      for (const pending of batch) {
+        const response = this.#handler.handle({ taskId: pending.taskId }, pending.source, err);
+        if (response === ProductionExceptionHandlerResponse.FAIL) {
+          this.#fatal = new StreamsException(
+            `task ${pending.taskId} could not send a record to topic "${pending.source.topic}": ${err.message}`,
+            { cause: err },
+          );
+          return;
+        }
+      }
+    }
+  }
+
+  async #resolveUnknownTopics(): Promise<void> {
+    const records = this.#unresolved;
+    this.#unresolved = [];
+    const topics = [...new Set(records.map((r) => r.source.topic))];
+    try {
+      for (const description of await this.#admin.describeTopics(topics)) {
+        this.#partitionCounts.set(description.name, description.partitions.length);
+      }
+    } catch (error) {
+      throw new StreamsException(
+        `cannot write to ${topics.map((t) => `"${t}"`).join(', ')}: ${(error as Error).message}. Create the output topic first`,
+        { cause: error },
+      );
+    }
+    for (const { source, taskId } of records) {
+      const partition = source.partition ?? this.#partitionFor(source, this.#partitionCounts.get(source.topic)!);
+      this.#pending.push({ record: toProducerRecord(source, partition), source, taskId });
+    }
+  }
+
+  #partitionFor(record: OutgoingRecord, count: number): number {
+    if (record.key !== null) return partitionForKey(record.key, count);
+    // Keyless records: spread them round-robin (Java's producer picks a sticky partition per batch).
+    const next = (this.#roundRobin.get(record.topic) ?? -1) + 1;
+    this.#roundRobin.set(record.topic, next);
+    return next % count;
+  }
+}
+
+function toProducerRecord(record: OutgoingRecord, partition: number): ProducerRecord {
+  return {
+    topic: record.topic,
+    partition,
+    key: record.key,
+    value: record.value,
+    timestamp: record.timestamp,
+    headers: record.headers,
+  };
+}
