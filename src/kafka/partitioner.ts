@@ -24,16 +24,13 @@ export function murmur2(data: Uint8Array): number {
     k = Math.imul(k, M);
     h = Math.imul(h, M) ^ k;
   }
-  switch (length & 3) {
-    // biome-ignore lint/suspicious/noFallthroughSwitchClause: murmur2 folds the tail bytes by falling through
-    case 3:
-      h ^= data[end + 2] << 16;
-    // biome-ignore lint/suspicious/noFallthroughSwitchClause: as above
-    case 2:
-      h ^= data[end + 1] << 8;
-    case 1:
-      h ^= data[end];
-      h = Math.imul(h, M);
+  // The 1-3 tail bytes, as Java's fall-through switch folds them.
+  const tail = length & 3;
+  if (tail === 3) h ^= data[end + 2] << 16;
+  if (tail >= 2) h ^= data[end + 1] << 8;
+  if (tail >= 1) {
+    h ^= data[end];
+    h = Math.imul(h, M);
   }
   h ^= h >>> 13;
   h = Math.imul(h, M);
