@@ -1,0 +1,210 @@
+/**
+ * The in-memory key-value store (Java's `InMemoryKeyValueStore` wrapped in its change-logging and metered
+ * layers): typed values kept in a Map keyed by the serialized key, so two keys are the same when their bytes
+ * are (as in Java). Every change is remembered until the next flush, when the latest value of each changed key
+ * goes to the changelog topic (compacted, so only the latest value per key matters for restoration).
+ */
+
+import type { SerdeLike } from '../processor/internals/serde-like.ts';
+import { resolveSerde } from '../processor/internals/serde-resolution.ts';
+import type { RecordCollector, RestoreRecord } from '../processor/internals/task-contract.ts';
+import type { ManagedStore, StoreInitContext } from './internals/store-init-context.ts';
+import type { KeyValue, TimestampedKeyValueStore, ValueAndTimestamp } from './key-value-store.ts';
+
+interface Entry<K, V> {
+  readonly key: K;
+  readonly keyBytes: Buffer;
+  value: V;
+  timestamp: number;
+}
+
+/** A change not yet written to the changelog; `deleted` entries log a tombstone. */
+interface PendingChange<K, V> {
+  entry: Entry<K, V>;
+  deleted: boolean;
+}
+
+export class InMemoryKeyValueStore<K, V> implements TimestampedKeyValueStore<K, V>, ManagedStore {
+  readonly name: string;
+  readonly persistent = false;
+  private readonly explicitKeySerde: SerdeLike<K> | undefined;
+  private readonly explicitValueSerde: SerdeLike<V> | undefined;
+  private keySerde!: SerdeLike<K>;
+  private valueSerde!: SerdeLike<V>;
+  private readonly entries = new Map<string, Entry<K, V>>();
+  private readonly pending = new Map<string, PendingChange<K, V>>();
+  private context: StoreInitContext | undefined;
+  private collector: RecordCollector | undefined;
+  private open = false;
+  changelogTopic: string | undefined;
+
+  constructor(name: string, keySerde?: SerdeLike<K>, valueSerde?: SerdeLike<V>) {
+    this.name = name;
+    this.explicitKeySerde = keySerde;
+    this.explicitValueSerde = valueSerde;
+  }
+
+  init(context: StoreInitContext): void {
+    const where = `store "${this.name}"`;
+    const fix = 'pass Materialized.with(keySerde, valueSerde) (or the store builder serdes)';
+    this.keySerde = resolveSerde(this.explicitKeySerde, context.config, 'key', where, fix);
+    this.valueSerde = resolveSerde(this.explicitValueSerde, context.config, 'value', where, fix);
+    this.context = context;
+    this.changelogTopic = context.changelogTopic;
+    this.collector = context.changelogTopic === undefined ? undefined : context.collector;
+    this.open = true;
+  }
+
+  isOpen(): boolean {
+    return this.open;
+  }
+
+  private serializeKey(key: K): Buffer {
+    const bytes = this.keySerde.serializer(this.changelogTopic ?? this.name, key);
+    if (bytes === null) throw new TypeError(`store "${this.name}" does not accept a null key`);
+    return bytes;
+  }
+
+  getWithTimestamp(key: K): ValueAndTimestamp<V> | undefined {
+    const entry = this.entries.get(this.serializeKey(key).toString('latin1'));
+    return entry === undefined ? undefined : { value: entry.value, timestamp: entry.timestamp };
+  }
+
+  get(key: K): V | undefined {
+    return this.entries.get(this.serializeKey(key).toString('latin1'))?.value;
+  }
+
+  put(key: K, value: V | null | undefined): void {
+    this.putWithTimestamp(key, value, this.context === undefined ? Date.now() : this.context.currentTimestamp());
+  }
+
+  putWithTimestamp(key: K, value: V | null | undefined, timestamp: number): void {
+    const keyBytes = this.serializeKey(key);
+    const mapKey = keyBytes.toString('latin1');
+    if (value === null || value === undefined) {
+      this.deleteMapKey(mapKey, key, keyBytes, timestamp);
+      return;
+    }
+    let entry = this.entries.get(mapKey);
+    if (entry === undefined) {
+      entry = { key, keyBytes, value, timestamp };
+      this.entries.set(mapKey, entry);
+    } else {
+      entry.value = value;
+      entry.timestamp = timestamp;
+    }
+    if (this.collector !== undefined) this.markChanged(mapKey, entry, false);
+  }
+
+  private markChanged(mapKey: string, entry: Entry<K, V>, deleted: boolean): void {
+    const change = this.pending.get(mapKey);
+    if (change === undefined) this.pending.set(mapKey, { entry, deleted });
+    else {
+      change.entry = entry;
+      change.deleted = deleted;
+    }
+  }
+
+  private deleteMapKey(mapKey: string, key: K, keyBytes: Buffer, timestamp: number): V | undefined {
+    const previous = this.entries.get(mapKey);
+    if (previous !== undefined) this.entries.delete(mapKey);
+    if (this.collector !== undefined) {
+      this.markChanged(mapKey, { key, keyBytes, value: undefined as V, timestamp }, true);
+    }
+    return previous?.value;
+  }
+
+  putIfAbsent(key: K, value: V): V | undefined {
+    const previous = this.get(key);
+    if (previous === undefined) this.put(key, value);
+    return previous;
+  }
+
+  putAll(entries: readonly KeyValue<K, V>[]): void {
+    for (const { key, value } of entries) this.put(key, value);
+  }
+
+  delete(key: K): V | undefined {
+    const keyBytes = this.serializeKey(key);
+    const timestamp = this.context === undefined ? Date.now() : this.context.currentTimestamp();
+    return this.deleteMapKey(keyBytes.toString('latin1'), key, keyBytes, timestamp);
+  }
+
+  private sortedEntries(from: K | undefined, to: K | undefined, reverse: boolean): KeyValue<K, V>[] {
+    const lower = from === undefined ? undefined : this.serializeKey(from).toString('latin1');
+    const upper = to === undefined ? undefined : this.serializeKey(to).toString('latin1');
+    const keys: string[] = [];
+    for (const mapKey of this.entries.keys()) {
+      if (lower !== undefined && mapKey < lower) continue;
+      if (upper !== undefined && mapKey > upper) continue;
+      keys.push(mapKey);
+    }
+    // Latin-1 strings compare code unit by code unit, which is the unsigned byte order of the keys.
+    keys.sort();
+    if (reverse) keys.reverse();
+    return keys.map((mapKey) => {
+      const entry = this.entries.get(mapKey)!;
+      return { key: entry.key, value: entry.value };
+    });
+  }
+
+  range(from: K | undefined, to: K | undefined): KeyValue<K, V>[] {
+    return this.sortedEntries(from, to, false);
+  }
+
+  reverseRange(from: K | undefined, to: K | undefined): KeyValue<K, V>[] {
+    return this.sortedEntries(from, to, true);
+  }
+
+  all(): KeyValue<K, V>[] {
+    return this.sortedEntries(undefined, undefined, false);
+  }
+
+  reverseAll(): KeyValue<K, V>[] {
+    return this.sortedEntries(undefined, undefined, true);
+  }
+
+  approximateNumEntries(): number {
+    return this.entries.size;
+  }
+
+  restoreBatch(records: readonly RestoreRecord[]): void {
+    const topic = this.changelogTopic ?? this.name;
+    for (const record of records) {
+      if (record.key === null) continue;
+      const mapKey = record.key.toString('latin1');
+      if (record.value === null) {
+        this.entries.delete(mapKey);
+        continue;
+      }
+      const key = this.keySerde.deserializer(topic, record.key);
+      const value = this.valueSerde.deserializer(topic, record.value);
+      this.entries.set(mapKey, { key, keyBytes: record.key, value, timestamp: record.timestamp });
+    }
+  }
+
+  flush(): void {
+    const collector = this.collector;
+    if (collector === undefined || this.pending.size === 0) return;
+    const topic = this.changelogTopic!;
+    const partition = this.context!.partition;
+    for (const change of this.pending.values()) {
+      const entry = change.entry;
+      collector.send({
+        topic,
+        partition,
+        key: entry.keyBytes,
+        value: change.deleted ? null : this.valueSerde.serializer(topic, entry.value),
+        timestamp: entry.timestamp,
+        headers: [],
+      });
+    }
+    this.pending.clear();
+  }
+
+  close(): void {
+    this.open = false;
+    this.entries.clear();
+    this.pending.clear();
+  }
+}

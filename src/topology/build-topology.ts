@@ -1,0 +1,173 @@
+/**
+ * Turns a Topology into what a driver runs (the task contract's BuiltTopology): sub-topologies with their
+ * topics and stores, the internal topics to create (`<application.id>-<name>-repartition`,
+ * `<application.id>-<store>-changelog`), and a factory for tasks.
+ */
+import type { TopicPartition } from '../kafka/backend.ts';
+import { StreamTaskImpl, type TaskBlueprint } from '../processor/internals/stream-task.ts';
+import type {
+  BuiltTopology,
+  InternalTopicSpec,
+  StreamTask,
+  SubtopologySpec,
+  TaskEnvironment,
+  TaskId,
+} from '../processor/internals/task-contract.ts';
+import type { StoreBuilder } from '../state/store-builder.ts';
+import type { NodeDefinition } from './internals/node-definitions.ts';
+import { type Topology, TopologyException } from './topology.ts';
+
+/** Kafka Streams' defaults for repartition topics (`RepartitionTopicConfig`). */
+const REPARTITION_TOPIC_CONFIGS: Readonly<Record<string, string>> = {
+  'cleanup.policy': 'delete',
+  'segment.bytes': '52428800',
+  'retention.ms': '-1',
+  'message.timestamp.type': 'CreateTime',
+};
+
+/** Kafka Streams' defaults for key-value store changelogs (compacted: the latest value per key). */
+const CHANGELOG_TOPIC_CONFIGS: Readonly<Record<string, string>> = {
+  'cleanup.policy': 'compact',
+  'message.timestamp.type': 'CreateTime',
+};
+
+export interface BuiltSubtopology extends SubtopologySpec {
+  readonly blueprint: TaskBlueprint;
+}
+
+export class BuiltTopologyImpl implements BuiltTopology {
+  readonly applicationId: string;
+  readonly subtopologies: readonly BuiltSubtopology[];
+  readonly internalTopics: readonly InternalTopicSpec[];
+  readonly copartitionGroups: readonly (readonly string[])[] = [];
+  readonly topology: Topology;
+
+  constructor(
+    applicationId: string,
+    topology: Topology,
+    subtopologies: BuiltSubtopology[],
+    internalTopics: InternalTopicSpec[],
+  ) {
+    this.applicationId = applicationId;
+    this.topology = topology;
+    this.subtopologies = subtopologies;
+    this.internalTopics = internalTopics;
+  }
+
+  /**
+   * Compatible extension of the contract: `inputPartitions` may name the task's partitions (needed for
+   * pattern sources and for topics with fewer partitions than the task's number); by default the task reads
+   * partition `id.partition` of every source topic of its sub-topology.
+   */
+  createTask(id: TaskId, env: TaskEnvironment, inputPartitions?: readonly TopicPartition[]): StreamTask {
+    const subtopology = this.subtopologies[id.subtopology];
+    if (subtopology === undefined) {
+      throw new TopologyException(
+        `task ${id.subtopology}_${id.partition}: the topology has no sub-topology ${id.subtopology}`,
+      );
+    }
+    const partitions = inputPartitions ?? subtopology.sourceTopics.map((topic) => ({ topic, partition: id.partition }));
+    return new StreamTaskImpl(id, subtopology.blueprint, env, partitions);
+  }
+}
+
+function applicationIdFrom(config: Readonly<Record<string, unknown>>): string {
+  const applicationId = config['application.id'];
+  if (typeof applicationId !== 'string' || applicationId.length === 0) {
+    throw new TopologyException(
+      'config "application.id" is required: it names the consumer group and prefixes internal topics',
+    );
+  }
+  return applicationId;
+}
+
+function checkExplicitNaming(topology: Topology, config: Readonly<Record<string, unknown>>): void {
+  const setting = config['ensure.explicit.internal.resource.naming'];
+  if (!(setting === true || setting === 'true')) return;
+  if (topology.generatedInternalNames.length === 0) return;
+  throw new TopologyException(
+    `"ensure.explicit.internal.resource.naming" is on, but these internal topics and stores have generated names: ` +
+      `${topology.generatedInternalNames.join(', ')}. Name them with Grouped.as(), Materialized.as(), ` +
+      'Repartitioned.as() (or their name options), so that changing the topology does not rename them',
+  );
+}
+
+export function buildTopology(topology: Topology, config: Readonly<Record<string, unknown>>): BuiltTopologyImpl {
+  const applicationId = applicationIdFrom(config);
+  checkExplicitNaming(topology, config);
+  if (topology.nodes.size === 0)
+    throw new TopologyException('the topology is empty: add a source (builder.stream(...))');
+
+  const decorateTopic = (topic: string) =>
+    topology.repartitionTopics.has(topic) ? `${applicationId}-${topic}` : topic;
+  const changelogs = new Map<string, string>();
+  for (const [name, store] of topology.stores) {
+    if (store.builder.loggingEnabled) changelogs.set(name, `${applicationId}-${name}-changelog`);
+  }
+  const changelogTopicFor = (store: string) => changelogs.get(store);
+
+  const internalTopics: InternalTopicSpec[] = [];
+  for (const repartition of topology.repartitionTopics.values()) {
+    internalTopics.push({
+      name: decorateTopic(repartition.name),
+      kind: 'repartition',
+      partitions: repartition.partitions,
+      configs: REPARTITION_TOPIC_CONFIGS,
+    });
+  }
+
+  const subtopologies: BuiltSubtopology[] = [];
+  for (const layout of topology.subtopologies()) {
+    const nodes: NodeDefinition[] = layout.nodeNames.map((name) => topology.nodes.get(name)!);
+    const sourceTopics: string[] = [];
+    const sourcePatterns: RegExp[] = [];
+    const sinkTopics: string[] = [];
+    const stores: string[] = [];
+    for (const node of nodes) {
+      if (node.kind === 'source') {
+        for (const topic of node.topics) sourceTopics.push(decorateTopic(topic));
+        if (node.pattern !== undefined) sourcePatterns.push(node.pattern);
+      } else if (node.kind === 'sink') {
+        if (typeof node.topic === 'string') {
+          const topic = decorateTopic(node.topic);
+          if (!sinkTopics.includes(topic)) sinkTopics.push(topic);
+        }
+      } else {
+        for (const store of node.stores) if (!stores.includes(store)) stores.push(store);
+      }
+    }
+    for (const node of nodes) {
+      if (node.kind !== 'source' && node.parents.length === 0) {
+        throw new TopologyException(`node "${node.name}" has no parent`);
+      }
+    }
+    const storeBuilders: StoreBuilder[] = stores.map((name) => topology.stores.get(name)!.builder);
+    const subtopologyChangelogs = new Map<string, string>();
+    for (const store of stores) {
+      const changelog = changelogs.get(store);
+      if (changelog === undefined) continue;
+      subtopologyChangelogs.set(store, changelog);
+      internalTopics.push({
+        name: changelog,
+        kind: 'changelog',
+        partitions: undefined,
+        configs: { ...CHANGELOG_TOPIC_CONFIGS, ...topology.stores.get(store)!.builder.logConfig },
+      });
+    }
+    subtopologies.push({
+      id: layout.id,
+      sourceTopics,
+      sourcePatterns,
+      sinkTopics,
+      stores,
+      changelogs: subtopologyChangelogs,
+      blueprint: { applicationId, nodes, storeBuilders, decorateTopic, changelogTopicFor },
+    });
+  }
+  for (const store of topology.stores.keys()) {
+    if (!subtopologies.some((s) => s.stores.includes(store))) {
+      throw new TopologyException(`store "${store}" is not connected to any processor`);
+    }
+  }
+  return new BuiltTopologyImpl(applicationId, topology, subtopologies, internalTopics);
+}

@@ -1,0 +1,69 @@
+/**
+ * Splits a topology into sub-topologies: the groups of nodes connected through parent links or shared stores
+ * (topics cut them apart). Numbered the way Kafka Streams numbers them (`InternalTopologyBuilder.makeNodeGroups`):
+ * first by the sorted names of source nodes, then by the sorted names of the remaining nodes, so that our ids
+ * and task ids (`0_1`) match Java's for the same topology.
+ */
+import type { Topology } from '../topology.ts';
+
+export interface SubtopologyLayout {
+  readonly id: number;
+  /** Node names in the order they were added to the topology. */
+  readonly nodeNames: readonly string[];
+}
+
+class UnionFind {
+  private readonly parent = new Map<string, string>();
+  add(name: string): void {
+    if (!this.parent.has(name)) this.parent.set(name, name);
+  }
+  root(name: string): string {
+    let current = name;
+    for (;;) {
+      const parent = this.parent.get(current)!;
+      if (parent === current) return current;
+      const grand = this.parent.get(parent)!;
+      this.parent.set(current, grand);
+      current = grand;
+    }
+  }
+  unite(a: string, b: string): void {
+    const ra = this.root(a);
+    const rb = this.root(b);
+    if (ra !== rb) this.parent.set(rb, ra);
+  }
+}
+
+function javaSorted(names: Iterable<string>): string[] {
+  // Java's String.compareTo compares UTF-16 code units, as JavaScript's < does.
+  return [...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+export function computeSubtopologies(topology: Topology): SubtopologyLayout[] {
+  const groups = new UnionFind();
+  const storeUsers = new Map<string, string>();
+  for (const node of topology.nodes.values()) {
+    groups.add(node.name);
+    if (node.kind !== 'source') for (const parent of node.parents) groups.unite(node.name, parent);
+    if (node.kind === 'processor') {
+      for (const store of node.stores) {
+        const firstUser = storeUsers.get(store);
+        if (firstUser === undefined) storeUsers.set(store, node.name);
+        else groups.unite(firstUser, node.name);
+      }
+    }
+  }
+  const idByRoot = new Map<string, number>();
+  const assign = (name: string) => {
+    const root = groups.root(name);
+    if (!idByRoot.has(root)) idByRoot.set(root, idByRoot.size);
+  };
+  const sources = [...topology.nodes.values()].filter((n) => n.kind === 'source').map((n) => n.name);
+  for (const name of javaSorted(sources)) assign(name);
+  for (const name of javaSorted(topology.nodes.keys())) assign(name);
+
+  const layouts: { id: number; nodeNames: string[] }[] = [];
+  for (let id = 0; id < idByRoot.size; id++) layouts.push({ id, nodeNames: [] });
+  for (const name of topology.nodes.keys()) layouts[idByRoot.get(groups.root(name))!].nodeNames.push(name);
+  return layouts;
+}
