@@ -61,6 +61,9 @@ export class PlatformaticGroupMember implements GroupMember {
   #coordinator: number | undefined;
   #memberId = '';
   #generation: GroupGeneration | undefined;
+  /** True from the moment a rebalance starts (revoke) until the new assignment is delivered. */
+  #rebalancing = false;
+  #crashed = false;
   #owned: TopicPartition[] = [];
   #rejoinNeeded = false;
   #stopped = false;
@@ -156,7 +159,7 @@ export class PlatformaticGroupMember implements GroupMember {
         };
       });
       const generation = this.#generation;
-      if (this.#stopped || !generation || this.#rejoinNeeded) continue;
+      if (this.#stopped || !generation || this.#rejoinNeeded || this.#rebalancing) continue;
       try {
         const code = await this.#heartbeat(generation);
         failingSince = undefined;
@@ -208,6 +211,15 @@ export class PlatformaticGroupMember implements GroupMember {
   /** Revokes what is owned (awaited), then joins and syncs until an assignment arrives, then delivers it. */
   async #rejoin(): Promise<void> {
     this.#rejoinNeeded = false;
+    this.#rebalancing = true;
+    try {
+      await this.#rejoinRounds();
+    } finally {
+      this.#rebalancing = false;
+    }
+  }
+
+  async #rejoinRounds(): Promise<void> {
     await this.#revoke();
     const deadline = Date.now() + Math.max(this.#rebalanceTimeoutMs, this.#sessionTimeoutMs) + 30_000;
     let attempt = 0;
@@ -230,12 +242,15 @@ export class PlatformaticGroupMember implements GroupMember {
     }
   }
 
+  /** Eager revocation: the old generation stays valid during onRevoked, so it can still commit (as in Kafka). */
   async #revoke(): Promise<void> {
     const owned = this.#owned;
-    this.#generation = undefined;
-    if (owned.length === 0) return;
-    await this.#options.onRevoked?.(owned);
-    this.#owned = [];
+    try {
+      if (owned.length > 0) await this.#options.onRevoked?.(owned);
+    } finally {
+      this.#owned = [];
+      this.#generation = undefined;
+    }
   }
 
   /** One JoinGroup + SyncGroup round. False when the group asks for another round. */
@@ -401,10 +416,13 @@ export class PlatformaticGroupMember implements GroupMember {
       });
       byTopic.set(o.topic, list);
     }
+    if (!this.#generation || this.#client.closed) {
+      throw new RebalanceInProgressError(`${action}: the member is not in the group (rebalancing, left or removed)`);
+    }
     try {
       await this.#client.withRetry(action, async () => {
         const generation = this.#generation;
-        if (!generation || this.#rejoinNeeded) {
+        if (!generation) {
           throw new RebalanceInProgressError(`${action}: the member is rebalancing (no current generation)`);
         }
         const connection = await this.#coordinatorConnection();
@@ -435,8 +453,22 @@ export class PlatformaticGroupMember implements GroupMember {
 
   // ---------------------------------------------------------------------------------------------- leave
 
+  /**
+   * Test-only: stops heartbeating and drops the connections without leaving or calling back, as a killed
+   * process would. The broker removes the member after its session timeout.
+   */
+  async crash(): Promise<void> {
+    this.#stopped = true;
+    this.#crashed = true;
+    this.#wakeLoop?.();
+    this.#wakeHeartbeat?.();
+    // The connections stay open and the generation is kept, so a later commit reaches the broker and is
+    // refused there, as a zombie's would be.
+  }
+
   async leave(): Promise<void> {
-    if (this.#stopped && !this.#loop) {
+    if (this.#crashed || (this.#stopped && !this.#loop)) {
+      this.#generation = undefined;
       await this.#client.close();
       return;
     }

@@ -83,6 +83,13 @@ export class PlatformaticProducer implements Producer {
   #dispatchChain: Promise<unknown> = Promise.resolve();
   readonly #inflight = new Set<Promise<unknown>>();
   #fenced: FencedError | undefined;
+  /**
+   * Set when the broker refused a batch for good (e.g. a keyless record on a compacted topic): its sequence
+   * numbers were used up without being written, so the partition's sequence must restart under a new
+   * producer id (idempotent) or a bumped epoch after the abort (transactional), as KIP-360 does.
+   */
+  #sequenceBroken = false;
+  #resetting: Promise<void> | undefined;
   #closed = false;
 
   private constructor(config: ResolvedConfig, options: ProducerOptions) {
@@ -120,7 +127,7 @@ export class PlatformaticProducer implements Producer {
     return this.#transactionalId ? `producer "${this.#transactionalId}"` : 'producer';
   }
 
-  async #initProducerId(): Promise<void> {
+  async #initProducerId(bumpEpoch = false): Promise<void> {
     const action = `${this.#name}: InitProducerId`;
     try {
       const response = await this.#client.withRetry(
@@ -150,6 +157,19 @@ export class PlatformaticProducer implements Producer {
     } catch (error) {
       throw this.#mapError(error, action);
     }
+  }
+
+  /** A new producer id (idempotent) or a bumped epoch (transactional, between transactions): sequences restart. */
+  #resetProducerId(): Promise<void> {
+    this.#resetting ??= (async () => {
+      try {
+        await this.#initProducerId(this.#transactionalId !== null);
+        this.#sequenceBroken = false;
+      } finally {
+        this.#resetting = undefined;
+      }
+    })();
+    return this.#resetting;
   }
 
   async #coordinatorConnection(): Promise<Connection> {
@@ -193,6 +213,7 @@ export class PlatformaticProducer implements Producer {
     if (this.#transactionalId && !this.#transaction) {
       throw new KafkaBackendError(`${this.#name}: send() needs an open transaction; call beginTransaction() first`);
     }
+    if (this.#sequenceBroken && !this.#transactionalId) await this.#resetProducerId();
     const now = Date.now();
     const byPartition = groupByPartition(records);
     const topics = [...new Set(records.map((r) => r.topic))];
@@ -317,6 +338,7 @@ export class PlatformaticProducer implements Producer {
             }
             const error = partitionError(errorCode, chunk);
             if (!hasProtocolError(error, ...RETRIABLE_PRODUCE)) {
+              if (this.#idempotent) this.#sequenceBroken = true;
               throw this.#mapError(error, `${this.#name}: producing to "${chunk.topic}" partition ${chunk.partition}`, [
                 chunk.topic,
               ]);
@@ -542,6 +564,7 @@ export class PlatformaticProducer implements Producer {
       });
     }
     this.#transaction = undefined;
+    if (this.#sequenceBroken) await this.#resetProducerId();
   }
 
   async close(): Promise<void> {

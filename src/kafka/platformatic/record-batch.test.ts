@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Reader, readRecordsBatch } from '@platformatic/kafka';
+import type { ConsumedRecord, ProducerRecord } from '../backend.ts';
+import { decodeRecords, encodeRecordBatch, readBatchHeaders } from './record-batch.ts';
+
+const records: ProducerRecord[] = [
+  { topic: 't', partition: 0, key: Buffer.from('k0'), value: Buffer.from('v0'), timestamp: 1_700_000_000_500 },
+  { topic: 't', partition: 0, key: null, value: Buffer.alloc(300, 7), timestamp: 1_700_000_000_000 },
+  {
+    topic: 't',
+    partition: 0,
+    key: Buffer.alloc(0),
+    value: null,
+    headers: [
+      { key: 'ü-header', value: Buffer.from('x') },
+      { key: 'nil', value: null },
+    ],
+  },
+];
+
+describe('record batch codec', () => {
+  it('encodes a batch the client library decodes identically (producer fields, deltas, headers, nulls)', () => {
+    const batch = encodeRecordBatch(records, 1_700_000_001_000, {
+      producerId: 42n,
+      producerEpoch: 3,
+      baseSequence: 17,
+      transactional: true,
+    });
+    const decoded = readRecordsBatch(Reader.from(batch));
+    assert.equal(decoded.producerId, 42n);
+    assert.equal(decoded.producerEpoch, 3);
+    assert.equal(decoded.firstSequence, 17);
+    assert.equal(decoded.attributes & 0x10, 0x10);
+    assert.equal(decoded.lastOffsetDelta, 2);
+    assert.equal(decoded.firstTimestamp, 1_700_000_000_500n);
+    assert.equal(decoded.maxTimestamp, 1_700_000_001_000n);
+    assert.deepEqual(
+      decoded.records.map((r) => Number(decoded.firstTimestamp + r.timestampDelta)),
+      [1_700_000_000_500, 1_700_000_000_000, 1_700_000_001_000],
+    );
+    assert.deepEqual(decoded.records[1].value, Buffer.alloc(300, 7));
+    assert.equal(decoded.records[1].key, null);
+    assert.deepEqual(decoded.records[2].headers[0], [Buffer.from('ü-header'), Buffer.from('x')]);
+  });
+
+  it('decodes its own batches from a given offset, with offsets from the batch base', () => {
+    const batch = encodeRecordBatch(records, 1_700_000_001_000);
+    batch.writeBigInt64BE(100n, 0); // the broker assigns the base offset
+    const two = Buffer.concat([batch, batch.subarray(0, 30)]); // plus a truncated trailing batch
+    const headers = readBatchHeaders(two);
+    assert.equal(headers.length, 1, 'the partial trailing batch is ignored');
+    assert.equal(headers[0].baseOffset, 100);
+    assert.equal(headers[0].lastOffset, 102);
+    const out: ConsumedRecord[] = [];
+    decodeRecords(two, headers[0], 101, out);
+    assert.deepEqual(
+      out.map((r) => [r.offset, r.timestamp, r.key, r.value?.length ?? null]),
+      [
+        [101, 1_700_000_000_000, null, 300],
+        [102, 1_700_000_001_000, Buffer.alloc(0), null],
+      ],
+    );
+    assert.deepEqual(out[1].headers, [
+      { key: 'ü-header', value: Buffer.from('x') },
+      { key: 'nil', value: null },
+    ]);
+  });
+
+  it('round-trips compressed batches', () => {
+    for (const compression of ['gzip', 'snappy', 'lz4'] as const) {
+      const batch = encodeRecordBatch(records, 1, undefined, compression);
+      const [header] = readBatchHeaders(batch);
+      const out: ConsumedRecord[] = [];
+      decodeRecords(batch, header, 0, out);
+      assert.deepEqual(
+        out.map((r) => r.value?.length ?? null),
+        [2, 300, null],
+        compression,
+      );
+    }
+  });
+
+  it('encodes negative timestamp deltas and large deltas exactly', () => {
+    const batch = encodeRecordBatch(
+      [
+        { topic: 't', partition: 0, key: null, value: null, timestamp: 5_000_000_000_000 },
+        { topic: 't', partition: 0, key: null, value: null, timestamp: 1 },
+      ],
+      0,
+    );
+    const out: ConsumedRecord[] = [];
+    decodeRecords(batch, readBatchHeaders(batch)[0], 0, out);
+    assert.deepEqual(
+      out.map((r) => r.timestamp),
+      [5_000_000_000_000, 1],
+    );
+  });
+});
