@@ -325,6 +325,78 @@ export function runBackendContract(name: string, makeBackend: () => KafkaBackend
         await earliestFetcher.close();
         await producer.close();
       });
+      it('keeps per-partition order over many records and batches, with any compression', async () => {
+        const topic = await createTopic('contract-many', 3);
+        const compressions = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
+        const perPartition = 200;
+        for (const compression of compressions) {
+          const producer = await backend.createProducer({ compression });
+          for (let batch = 0; batch < 2; batch++) {
+            await producer.send(
+              [0, 1, 2].flatMap((partition) =>
+                Array.from({ length: perPartition / 2 }, (_, i) => ({
+                  topic,
+                  partition,
+                  key: Buffer.from(`k${i}`),
+                  value: Buffer.from(`${compression}-${partition}-${batch * (perPartition / 2) + i}`.padEnd(100, '.')),
+                })),
+              ),
+            );
+          }
+          await producer.close();
+        }
+        const fetcher = backend.createFetcher();
+        fetcher.assign([0, 1, 2].map((partition) => ({ topic, partition })));
+        const total = compressions.length * perPartition * 3;
+        const records = await fetchUntil(fetcher, total, 30_000);
+        for (const partition of [0, 1, 2]) {
+          const values = (records.get(`${topic}-${partition}`) ?? []).map((r) =>
+            r.value?.toString().replace(/\.+$/, ''),
+          );
+          const expected = compressions.flatMap((compression) =>
+            Array.from({ length: perPartition }, (_, i) => `${compression}-${partition}-${i}`),
+          );
+          assert.deepEqual(values, expected);
+          assert.deepEqual(
+            (records.get(`${topic}-${partition}`) ?? []).map((r) => r.offset),
+            expected.map((_, i) => i),
+          );
+        }
+        await fetcher.close();
+      });
+
+      it('fetch size limits never stall: records larger than maxPartitionBytes still arrive', async () => {
+        const topic = await createTopic('contract-limits', 1);
+        const producer = await backend.createProducer();
+        await producer.send(
+          [0, 1, 2, 3].map((i) => ({ topic, partition: 0, key: null, value: Buffer.alloc(4_096, i) })),
+        );
+        const fetcher = backend.createFetcher({ maxPartitionBytes: 1_024, maxBytes: 1_024 });
+        fetcher.assign([{ topic, partition: 0 }]);
+        const records = (await fetchUntil(fetcher, 4, 15_000)).get(`${topic}-0`) ?? [];
+        assert.deepEqual(
+          records.map((r) => [r.offset, r.value?.[0], r.value?.length]),
+          [0, 1, 2, 3].map((i) => [i, i, 4_096]),
+        );
+        await fetcher.close();
+        await producer.close();
+      });
+
+      it("a LogAppendTime topic stamps records with the broker's time", async () => {
+        const topic = await createTopic('contract-appendtime', 1, { 'message.timestamp.type': 'LogAppendTime' });
+        const producer = await backend.createProducer();
+        const before = Date.now();
+        const [metadata] = await producer.send([
+          { topic, partition: 0, key: null, value: Buffer.from('x'), timestamp: 1_000 },
+        ]);
+        assert.ok(metadata.timestamp >= before - 1_000, `the broker's time, not the record's: ${metadata.timestamp}`);
+        const fetcher = backend.createFetcher();
+        fetcher.assign([{ topic, partition: 0 }]);
+        const [record] = (await fetchUntil(fetcher, 1, 15_000)).get(`${topic}-0`) ?? [];
+        assert.equal(record.timestamp, metadata.timestamp);
+        await fetcher.close();
+        await producer.close();
+      });
     });
 
     // ------------------------------------------------------------------------------------------ offsets
@@ -566,6 +638,24 @@ export function runBackendContract(name: string, makeBackend: () => KafkaBackend
         await member.leave();
       });
 
+      it('a transactional producer refuses to send outside a transaction', async () => {
+        const topic = await createTopic('contract-txn-outside', 1);
+        const producer = await backend.createProducer({ transactionalId: uniqueName('contract-outside') });
+        await assert.rejects(producer.send([{ topic, partition: 0, key: null, value: Buffer.from('x') }]));
+        await producer.beginTransaction();
+        await producer.send([{ topic, partition: 0, key: null, value: Buffer.from('inside') }]);
+        await producer.commitTransaction();
+        const reader = backend.createFetcher({ isolationLevel: 'read_committed' });
+        reader.assign([{ topic, partition: 0 }]);
+        const records = (await fetchUntil(reader, 1, 15_000)).get(`${topic}-0`) ?? [];
+        assert.deepEqual(
+          records.map((r) => r.value?.toString()),
+          ['inside'],
+        );
+        await reader.close();
+        await producer.close();
+      });
+
       it('a newer producer with the same transactional id fences the older one and aborts its transaction', async () => {
         const topic = await createTopic('contract-fence', 1);
         const transactionalId = uniqueName('contract-fence');
@@ -618,6 +708,26 @@ export function runBackendContract(name: string, makeBackend: () => KafkaBackend
         await producer.abortTransaction().catch(() => {});
         await producer.close();
         await Promise.all([first.leave(), second.leave()]);
+      });
+    });
+
+    // ------------------------------------------------------------------------------------------ close
+
+    describe('close', () => {
+      it('closing a backend closes the clients it created', async () => {
+        const other = await makeBackend();
+        const topic = uniqueName('contract-close');
+        await other.admin.createTopics([{ name: topic, partitions: 1 }]);
+        const producer = await other.createProducer();
+        await producer.send([{ topic, partition: 0, key: null, value: Buffer.from('before close') }]);
+        const fetcher = other.createFetcher();
+        fetcher.assign([{ topic, partition: 0 }]);
+        await other.close();
+        await assert.rejects(
+          producer.send([{ topic, partition: 0, key: null, value: Buffer.from('after close') }]),
+          'the producer is closed',
+        );
+        await assert.rejects(fetcher.poll(100), 'the fetcher is closed');
       });
     });
 
