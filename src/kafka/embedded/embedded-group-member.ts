@@ -59,14 +59,10 @@ export class EmbeddedGroupMember implements GroupMember {
     this.coordinator = broker.group(options.groupId);
     this.sessionTimeoutMs = options.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS;
     this.rebalanceTimeoutMs = options.rebalanceTimeoutMs ?? DEFAULT_REBALANCE_TIMEOUT_MS;
-    this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS;
+    // Kafka's guidance: heartbeat at most a third of the session timeout.
+    this.heartbeatIntervalMs =
+      options.heartbeatIntervalMs ?? Math.min(DEFAULT_HEARTBEAT_INTERVAL_MS, Math.floor(this.sessionTimeoutMs / 3));
     this.groupInstanceId = options.groupInstanceId ?? null;
-    if (this.heartbeatIntervalMs <= 0 || this.heartbeatIntervalMs >= this.sessionTimeoutMs) {
-      throw new ConfigError(
-        'heartbeatIntervalMs',
-        `${this.heartbeatIntervalMs} must be positive and lower than sessionTimeoutMs (${this.sessionTimeoutMs}) (group "${options.groupId}")`,
-      );
-    }
     const { groupMinSessionTimeoutMs: min, groupMaxSessionTimeoutMs: max } = broker.settings;
     if (!(this.sessionTimeoutMs >= min && this.sessionTimeoutMs <= max)) {
       throw new ConfigError(
@@ -74,6 +70,18 @@ export class EmbeddedGroupMember implements GroupMember {
         `${this.sessionTimeoutMs} is outside the broker's allowed range [${min}, ${max}] ` +
           `(group.min.session.timeout.ms, group.max.session.timeout.ms; INVALID_SESSION_TIMEOUT) (group "${options.groupId}"). ` +
           'new EmbeddedBroker({ groupMinSessionTimeoutMs }) lowers the minimum for tests.',
+      );
+    }
+    if (!(this.heartbeatIntervalMs > 0 && this.heartbeatIntervalMs < this.sessionTimeoutMs)) {
+      throw new ConfigError(
+        'heartbeatIntervalMs',
+        `${this.heartbeatIntervalMs} must be positive and lower than sessionTimeoutMs (${this.sessionTimeoutMs}) (group "${options.groupId}")`,
+      );
+    }
+    if (!(this.rebalanceTimeoutMs > 0)) {
+      throw new ConfigError(
+        'rebalanceTimeoutMs',
+        `${this.rebalanceTimeoutMs} must be positive (group "${options.groupId}")`,
       );
     }
     // join() may be awaited by nobody when the member fails; do not turn that into an unhandled rejection.
