@@ -53,17 +53,34 @@ export async function runRawPipe(options: RawPipeOptions): Promise<RawPipeResult
     await Promise.all(Array.from({ length: inflight }, lane));
     const produceSeconds = (performance.now() - produceStart) / 1000;
     await producer.close();
+    const [end] = await backend.admin.listOffsets([{ topic, partition: 0, spec: 'latest' }]);
+    if (end.offset - start.offset !== records) {
+      throw new Error(`produced ${records} records but the log grew by ${end.offset - start.offset}`);
+    }
 
     // Fetch: from where this run's records start until all are back.
     const fetcher = backend.createFetcher({ maxPartitionBytes: 8 * 1024 * 1024, maxBytes: 64 * 1024 * 1024 });
     fetcher.assign([{ topic, partition: 0 }]);
     fetcher.seek({ topic, partition: 0 }, start.offset);
     let fetched = 0;
+    let bytes = 0;
+    let expectedOffset = start.offset;
     const fetchStart = performance.now();
     const deadline = Date.now() + 300_000;
     while (fetched < records) {
       if (Date.now() > deadline) throw new Error(`fetched only ${fetched} of ${records} records in 300 s`);
-      for (const batch of await fetcher.poll(500)) fetched += batch.records.length;
+      for (const batch of await fetcher.poll(500)) {
+        fetched += batch.records.length;
+        // Checks every record arrived once and in order, and touches every value as a consumer would.
+        for (const record of batch.records) {
+          if (record.offset !== expectedOffset++)
+            throw new Error(`expected offset ${expectedOffset - 1}, got ${record.offset}`);
+          bytes += record.value?.length ?? 0;
+        }
+      }
+    }
+    if (fetched !== records || bytes !== records * valueSize) {
+      throw new Error(`fetched ${fetched} records / ${bytes} bytes, expected ${records} / ${records * valueSize}`);
     }
     const fetchSeconds = (performance.now() - fetchStart) / 1000;
     await fetcher.close();

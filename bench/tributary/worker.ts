@@ -5,12 +5,10 @@
  *   node bench/tributary/worker.ts raw-pipe --bootstrap B --topic T --records N --value-size 100
  * Prints one JSON line: the Meter's result, or {"na": "why"} when the workload cannot run yet.
  */
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { peakRssBytes } from './meter.ts';
-
-const ROOT = resolve(import.meta.dirname, '../..');
+import { runRawPipe } from '../raw-pipe.ts';
+import { Meter, peakRssBytes } from './meter.ts';
+import { runSeamWorkload } from './seam-workloads.ts';
 
 const [workload, ...rest] = process.argv.slice(2);
 const { values: opts } = parseArgs({
@@ -42,6 +40,18 @@ async function main(): Promise<void> {
   switch (workload) {
     case 'raw-pipe':
       return print(await rawPipe());
+    case 'raw-consume':
+    case 'raw-consume-produce': {
+      const meter = new Meter(Number(required('records')));
+      const extra = await runSeamWorkload({
+        bootstrap: required('bootstrap'),
+        source: required('source'),
+        sink: workload === 'raw-consume-produce' ? required('sink') : undefined,
+        meter,
+        deadline: Date.now() + Number(opts['timeout-ms']),
+      });
+      return print(meter.result(workload, extra));
+    }
     case 'windowed-count':
       return print({ na: 'n/a (not built)' });
     default:
@@ -51,14 +61,6 @@ async function main(): Promise<void> {
 
 /** The seam's own produce-then-fetch figures, from bench/raw-pipe.ts (written with the real backend). */
 async function rawPipe(): Promise<Record<string, unknown>> {
-  const modulePath = resolve(ROOT, 'bench/raw-pipe.ts');
-  if (!existsSync(modulePath)) return { na: 'n/a (bench/raw-pipe.ts not written yet)' };
-  const { runRawPipe } = (await import(modulePath)) as {
-    runRawPipe: (o: { bootstrap: string; topic: string; records: number; valueSize: number }) => Promise<{
-      produceRecordsPerSec: number;
-      fetchRecordsPerSec: number;
-    }>;
-  };
   const figures = await runRawPipe({
     bootstrap: required('bootstrap'),
     topic: required('topic'),
