@@ -18,3 +18,4 @@ export { SerializationException, serdeFrom } from './serdes/serde.ts';
 export { Serdes } from './serdes/serdes.ts';
 export type { EmbeddedBrokerOptions } from './kafka/embedded/embedded-broker.ts';
 export { EmbeddedBroker } from './kafka/embedded/embedded-broker.ts';
+export { stopKafkaCluster } from './harness/kafka-cluster.ts';

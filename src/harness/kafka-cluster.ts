@@ -18,7 +18,7 @@
  * down if this process dies without running any handler (SIGKILL, crash).
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,6 +48,12 @@ export interface KafkaClusterOptions {
    * Default true. Owners that handle signals themselves (the CLI) pass false and call stop().
    */
   readonly handleSignals?: boolean;
+  /**
+   * Tear the cluster down when this process ends, however it ends (exit, signal, or SIGKILL via a watchdog).
+   * Default true. False leaves a started cluster running on its own (`tributary kafka start --detach`);
+   * a failed start is cleaned up either way.
+   */
+  readonly stopOnExit?: boolean;
   /** Receives the harness scripts' progress lines (stderr). Default: kept, and shown only in errors. */
   readonly onLog?: (line: string) => void;
 }
@@ -253,6 +259,7 @@ export async function startKafkaCluster(options: KafkaClusterOptions = {}): Prom
     String(Math.ceil(startTimeoutMs / 1000)),
   ];
 
+  const stopOnExit = options.stopOnExit ?? true;
   installHooks();
   const live: LiveCluster = { baseDir, keepDir, handleSignals, watchdogPid: undefined };
   liveClusters.add(live);
@@ -261,9 +268,17 @@ export async function startKafkaCluster(options: KafkaClusterOptions = {}): Prom
   const result = await runScript('start-kafka.sh', args, env, startTimeoutMs + 60_000, options.onLog);
   const values = parseEnvLines(result.stdout);
   if (result.code !== 0 || !values.get('KAFKA_BOOTSTRAP')) {
-    // start-kafka.sh keeps the files of a failed start for diagnosis; the error already quotes the logs.
+    // stop-kafka.sh deletes the directory once start-kafka.sh marked it as its own; a start that failed
+    // before (no Java, busy port) leaves our empty temporary directory, removed here.
     stopSync(live);
+    if (options.dir === undefined) rmSync(baseDir, { recursive: true, force: true });
     throw failure(`Kafka (${nodes} node${nodes === 1 ? '' : 's'}) did not start`, result);
+  }
+
+  if (!stopOnExit) {
+    // From here on the cluster outlives this process: only an explicit stop() or stopKafkaCluster() ends it.
+    liveClusters.delete(live);
+    killWatchdog(live);
   }
 
   let pids = values.get('KAFKA_PIDS')!.split(',').map(Number);
@@ -323,4 +338,18 @@ export async function startKafkaCluster(options: KafkaClusterOptions = {}): Prom
 /** Reads `cluster.env` of a running harness cluster (e.g. one started with `tributary kafka start --detach`). */
 export function readClusterEnv(baseDir: string): Map<string, string> {
   return parseEnvLines(readFileSync(join(baseDir, 'cluster.env'), 'utf8'));
+}
+
+/**
+ * Stops a cluster started by the harness in another process (e.g. `tributary kafka start --detach`) and deletes
+ * its directory. Graceful (SIGTERM, SIGKILL after 30 s) unless `kill` is set.
+ */
+export async function stopKafkaCluster(
+  baseDir: string,
+  options: { kill?: boolean; onLog?: (line: string) => void } = {},
+): Promise<void> {
+  const args = ['--dir', baseDir];
+  if (options.kill) args.push('--kill');
+  const result = await runScript('stop-kafka.sh', args, process.env, 90_000, options.onLog);
+  if (result.code !== 0) throw failure(`could not stop the Kafka cluster in ${baseDir}`, result);
 }
