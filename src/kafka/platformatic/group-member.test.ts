@@ -104,7 +104,7 @@ describe('PlatformaticGroupMember on real Kafka', { skip: kafkaAddress ? false :
     await backend.admin.deleteGroups([groupId]);
   });
 
-  it('rejects a commit made with a stale generation as RebalanceInProgressError', { timeout: 60_000 }, async () => {
+  it('fences transactional offsets of a stale generation, and commits after leaving', { timeout: 60_000 }, async () => {
     const topic = uniqueName('pf-fenced');
     const groupId = uniqueName('pf-fenced');
     await backend.admin.createTopics([{ name: topic, partitions: 1 }]);
@@ -129,17 +129,8 @@ describe('PlatformaticGroupMember on real Kafka', { skip: kafkaAddress ? false :
     );
     await producer.abortTransaction().catch(() => undefined);
     await producer.close();
-    member.requestRejoin();
-    await assert.rejects(
-      (async () => {
-        for (let i = 0; i < 50; i++) {
-          await member.commitOffsets([{ topic, partition: 0, offset: 1 }]);
-          await new Promise((r) => setTimeout(r, 20));
-        }
-      })(),
-      RebalanceInProgressError,
-    );
     await member.leave();
+    await assert.rejects(member.commitOffsets([{ topic, partition: 0, offset: 1 }]), RebalanceInProgressError);
   });
 
   it('commits consumed offsets inside a transaction with the group generation', { timeout: 60_000 }, async () => {

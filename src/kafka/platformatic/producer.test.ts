@@ -129,4 +129,34 @@ describe('PlatformaticBackend producer and fetcher on real Kafka', {
     await older.close();
     await newer.close();
   });
+
+  it('produces without idempotence with acks 1 and acks 0, and compressed', { timeout: 60_000 }, async () => {
+    const topic = uniqueName('pf-acks');
+    await backend.admin.createTopics([{ name: topic, partitions: 1 }]);
+    const value = (v: string) => ({ topic, partition: 0, key: null, value: Buffer.from(v) });
+    const leaderOnly = await backend.createProducer({ idempotent: false, acks: 1, compression: 'lz4' });
+    assert.deepEqual(
+      (await leaderOnly.send([value('a'), value('b')])).map((m) => m.offset),
+      [0, 1],
+    );
+    const fireAndForget = await backend.createProducer({ idempotent: false, acks: 0, compression: 'gzip' });
+    const unacked = await fireAndForget.send([value('c')]);
+    assert.equal(unacked[0].offset, -1, 'acks 0 reports no offset');
+    const fetcher = backend.createFetcher();
+    fetcher.assign([{ topic, partition: 0 }]);
+    const values = (await drain(fetcher, 3)).flatMap((b) => b.records.map((r) => r.value?.toString()));
+    assert.deepEqual(values, ['a', 'b', 'c']);
+    await Promise.all([leaderOnly.close(), fireAndForget.close(), fetcher.close()]);
+  });
+
+  it('refuses a partition the topic does not have, naming the topic', { timeout: 30_000 }, async () => {
+    const topic = uniqueName('pf-range');
+    await backend.admin.createTopics([{ name: topic, partitions: 2 }]);
+    const producer = await backend.createProducer();
+    await assert.rejects(
+      producer.send([{ topic, partition: 2, key: null, value: null }]),
+      (e: Error) => e.message.includes(topic) && e.message.includes('partition 2'),
+    );
+    await producer.close();
+  });
 });

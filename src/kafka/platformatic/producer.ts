@@ -141,8 +141,8 @@ export class PlatformaticProducer implements Producer {
               connection,
               this.#transactionalId,
               this.#transactionTimeoutMs,
-              -1n,
-              -1,
+              bumpEpoch ? this.#producerId : -1n,
+              bumpEpoch ? this.#producerEpoch : -1,
             );
           } catch (error) {
             this.#forgetCoordinatorOn(error);
@@ -600,7 +600,8 @@ function topicsOf(chunks: readonly Chunk[]): string[] {
 }
 
 function findPartition(response: ProduceResponse | undefined, chunk: Chunk) {
-  const topic = response?.responses.find((t) => t.name === chunk.topic);
+  if (!response || typeof response !== 'object') return undefined;
+  const topic = response.responses?.find((t) => t.name === chunk.topic);
   return topic?.partitionResponses.find((p) => p.index === chunk.partition);
 }
 
