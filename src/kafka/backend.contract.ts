@@ -805,6 +805,7 @@ export function runBackendContract(name: string, makeBackend: () => KafkaBackend
         assert.deepEqual(await backend.admin.fetchCommittedOffsets(groupId), []);
         const [dead] = await backend.admin.describeGroups([groupId]);
         assert.equal(dead.state, 'Dead');
+        await assert.rejects(backend.admin.deleteGroups([groupId]), KafkaBackendError, 'the group no longer exists');
       });
 
       it("two members see each other's userData and each receives its own assignment", async () => {
@@ -969,6 +970,7 @@ export function runBackendContract(name: string, makeBackend: () => KafkaBackend
           );
         const first = make();
         await withTimeout(first.join(), 30_000, 'join');
+        const generation = first.generation()?.generationId;
         await first.leave();
         const [afterLeave] = await backend.admin.describeGroups([groupId]);
         assert.equal(afterLeave.members.length, 1, 'a static member stays registered after leave()');
@@ -980,6 +982,7 @@ export function runBackendContract(name: string, makeBackend: () => KafkaBackend
         assert.equal(description.members.length, 1, 'the successor replaced the registration');
         assert.equal(description.members[0].groupInstanceId, 'instance-1');
         assert.deepEqual(assignments, [`${topic}-0,${topic}-1`, `${topic}-0,${topic}-1`]);
+        assert.equal(second.generation()?.generationId, generation, 'no rebalance: the same generation');
         await second.leave();
       });
 

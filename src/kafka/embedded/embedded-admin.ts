@@ -57,7 +57,6 @@ export class EmbeddedAdmin implements Admin {
         configs,
         settings: parseTopicConfigs(topic.name, configs),
       });
-      for (const group of this.broker.groups.values()) group.topicChanged(topic.name);
     }
   }
 
@@ -69,10 +68,7 @@ export class EmbeddedAdmin implements Admin {
       this.broker.topics.delete(name);
       // Wake fetchers waiting on it: their next look finds the topic gone.
       for (const log of topic.partitions) log.wake();
-      for (const group of this.broker.groups.values()) {
-        group.forgetTopic(name);
-        group.topicChanged(name);
-      }
+      for (const group of this.broker.groups.values()) group.forgetTopic(name);
     }
   }
 

@@ -173,7 +173,7 @@ describe('EmbeddedBroker', () => {
         rebalanceTimeoutMs: 200,
         onRevoked: async () => {
           if (lateCommit !== 'not tried') return;
-          await sleep(500);
+          await sleep(1_500);
           lateCommit = await slow.commitOffsets([{ topic: 't', partition: 0, offset: 1 }]).then(
             () => 'committed',
             (error: unknown) => error,

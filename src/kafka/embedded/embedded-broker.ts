@@ -52,6 +52,9 @@ export interface EmbeddedClient {
  * the clients created so far but keeps the data: topics, committed offsets and groups survive, so an
  * application restarted on the same broker finds them, as it would on a real cluster.
  *
+ * As with the real backend, a subscribed topic that appears or disappears does not by itself start a rebalance
+ * (a Java consumer's leader would notice at its next metadata refresh); a member calls requestRejoin() for that.
+ *
  * Background timers (heartbeats, session and transaction timeouts) are unref'd: a forgotten broker does not
  * keep the process alive.
  */

@@ -236,12 +236,6 @@ export class GroupCoordinator {
     if (member) this.removeMember(member);
   }
 
-  /** A subscribed topic was created, deleted or resized: the leader would notice and rebalance. */
-  topicChanged(topic: string): void {
-    if (this.groupState !== 'Stable' && this.groupState !== 'CompletingRebalance') return;
-    if ([...this.members.values()].some((member) => member.topics.includes(topic))) this.prepareRebalance();
-  }
-
   /** OffsetCommit from a member: fenced by member id and generation, refused while the assignment is being synced. */
   commitOffsets(memberId: string, generationId: number, offsets: readonly TopicPartitionOffset[]): void {
     const member = this.members.get(memberId);
