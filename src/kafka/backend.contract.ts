@@ -688,6 +688,29 @@ export function runBackendContract(name: string, makeBackend: () => KafkaBackend
         await successor.close();
       });
 
+      it('a transaction that outlives transactionTimeoutMs is aborted and its producer fenced', async () => {
+        const topic = await createTopic('contract-txn-timeout', 1);
+        const producer = await backend.createProducer({
+          transactionalId: uniqueName('contract-timeout'),
+          transactionTimeoutMs: 1_000,
+        });
+        await producer.beginTransaction();
+        await producer.send([{ topic, partition: 0, key: null, value: Buffer.from('expires') }]);
+        // A real coordinator looks for expired transactions every 10 s (Kafka's default), so allow for that.
+        await eventually('the coordinator aborts the expired transaction', 30_000, async () => {
+          const [stable] = await backend.admin.listOffsets([{ topic, partition: 0, spec: 'latest' }], {
+            isolationLevel: 'read_committed',
+          });
+          assert.equal(stable.offset, 2, 'the record and the abort marker are stable');
+        });
+        await assert.rejects(producer.commitTransaction(), FencedError);
+        const reader = backend.createFetcher({ isolationLevel: 'read_committed' });
+        reader.assign([{ topic, partition: 0 }]);
+        assert.deepEqual(await reader.poll(300), [], 'the expired record is invisible to read_committed');
+        await reader.close();
+        await producer.close().catch(() => {});
+      });
+
       it('offsets sent with a stale group generation are refused', async () => {
         const input = await createTopic('contract-stale-gen', 2);
         const groupId = uniqueName('contract-stale-group');
