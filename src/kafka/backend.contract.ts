@@ -638,11 +638,14 @@ export function runBackendContract(name: string, makeBackend: () => KafkaBackend
         await member.leave();
       });
 
-      it('a transactional producer refuses to send outside a transaction', async () => {
+      it('a transactional producer refuses to send, commit or abort outside a transaction, or to begin twice', async () => {
         const topic = await createTopic('contract-txn-outside', 1);
         const producer = await backend.createProducer({ transactionalId: uniqueName('contract-outside') });
         await assert.rejects(producer.send([{ topic, partition: 0, key: null, value: Buffer.from('x') }]));
+        await assert.rejects(producer.commitTransaction(), KafkaBackendError, 'no transaction to commit');
+        await assert.rejects(producer.abortTransaction(), KafkaBackendError, 'no transaction to abort');
         await producer.beginTransaction();
+        await assert.rejects(producer.beginTransaction(), KafkaBackendError, 'a transaction is already open');
         await producer.send([{ topic, partition: 0, key: null, value: Buffer.from('inside') }]);
         await producer.commitTransaction();
         const reader = backend.createFetcher({ isolationLevel: 'read_committed' });

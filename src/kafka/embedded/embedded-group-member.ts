@@ -181,7 +181,7 @@ export class EmbeddedGroupMember implements GroupMember {
           this.coordinator.join({
             memberId: this.memberId,
             groupInstanceId: this.groupInstanceId,
-            clientId: this.options.clientId ?? 'tributary',
+            clientId: this.options.clientId ?? `tributary-${this.options.groupId}`,
             sessionTimeoutMs: this.sessionTimeoutMs,
             rebalanceTimeoutMs: this.rebalanceTimeoutMs,
             protocolName: this.options.protocolName ?? 'tributary',

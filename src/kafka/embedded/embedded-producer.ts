@@ -109,7 +109,11 @@ export class EmbeddedProducer implements Producer {
   }
 
   async abortTransaction(): Promise<void> {
-    this.broker.transactions.complete(this.requireTransactionalId('abortTransaction'), this, false);
+    const transactionalId = this.requireTransactionalId('abortTransaction');
+    if (!this.broker.transactions.current(transactionalId, this, this.transactionTimeoutMs)) {
+      throw new KafkaBackendError(`transactional producer "${transactionalId}": no open transaction to abort`);
+    }
+    this.broker.transactions.complete(transactionalId, this, false);
   }
 
   /** As in Kafka, closing does not end an open transaction: it stays open until fenced or timed out. */
