@@ -61,8 +61,11 @@ const mib = (bytes: number) => (bytes > 0 ? `${Math.round(bytes / 1048576)}` : '
 
 function rate(side: SideResult): string {
   if ('na' in side) return side.na;
-  const text = fmtInt(side.recordsPerSec);
-  return side.timedOut ? `${text} (timed out at ${fmtInt(side.processed)}/${fmtInt(side.expected)})` : text;
+  let text = fmtInt(side.recordsPerSec);
+  if (side.timedOut) text += ` (timed out at ${fmtInt(side.processed)}/${fmtInt(side.expected)})`;
+  const sink = side.raw.sinkRecords;
+  if (typeof sink === 'number' && sink < side.processed) text += ` (sink holds only ${fmtInt(sink)})`;
+  return text;
 }
 
 function pair(t: SideResult, k: SideResult, pick: (s: Extract<SideResult, { raw: unknown }>) => string): string {
@@ -73,8 +76,8 @@ function pair(t: SideResult, k: SideResult, pick: (s: Extract<SideResult, { raw:
 /** The one table: workload, both rates, ratio, CPU-seconds per million records, peak RSS. */
 export function renderTable(rows: readonly WorkloadRow[]): string {
   const lines = [
-    '| workload | input | Tributary rec/s | Kafka Streams rec/s | ratio T/KS | app CPU-s per M records (T / KS) | peak RSS MiB (T / KS) |',
-    '|---|---|---:|---:|---:|---:|---:|',
+    '| workload | input | Tributary rec/s | Kafka Streams rec/s | ratio T/KS | app CPU-s per M records (T / KS) | peak RSS MiB (T / KS) | steady 10–90% rec/s (T / KS) |',
+    '|---|---|---:|---:|---:|---:|---:|---:|',
   ];
   for (const row of rows) {
     const t = row.tributary;
@@ -82,7 +85,7 @@ export function renderTable(rows: readonly WorkloadRow[]): string {
     const ratio =
       'na' in t || 'na' in k || k.recordsPerSec <= 0 ? '—' : `${(t.recordsPerSec / k.recordsPerSec).toFixed(2)}×`;
     lines.push(
-      `| ${row.workload}${row.note ? ` (${row.note})` : ''} | ${row.input} | ${rate(t)} | ${rate(k)} | ${ratio} | ${pair(t, k, (s) => fmt1(s.cpuSecondsPerMillion))} | ${pair(t, k, (s) => mib(s.peakRssBytes))} |`,
+      `| ${row.workload}${row.note ? ` (${row.note})` : ''} | ${row.input} | ${rate(t)} | ${rate(k)} | ${ratio} | ${pair(t, k, (s) => fmt1(s.cpuSecondsPerMillion))} | ${pair(t, k, (s) => mib(s.peakRssBytes))} | ${pair(t, k, (s) => fmtInt(Number(s.raw.recordsPerSecSteady)))} |`,
     );
   }
   return lines.join('\n');

@@ -28,6 +28,7 @@ import {
   type WorkloadRow,
   writeReport,
 } from './report.ts';
+import { sinkRecords } from './sink-records.ts';
 
 interface Workload {
   /** The row's name; also the workload both programs run unless `program` says otherwise. */
@@ -109,6 +110,7 @@ const workloads = WORKLOADS.filter((w) => !selected || selected.has(w.name));
 const runTimeoutMs = Number(opts['timeout-ms'] ?? 180_000);
 
 const runId = Date.now().toString(36);
+let bootstrapInUse: string | undefined;
 const startedAt = new Date().toISOString();
 const workerPath = resolve(import.meta.dirname, 'tributary/worker.ts');
 
@@ -131,6 +133,7 @@ async function main(): Promise<void> {
 
 async function runAll(broker: BenchBroker, stateRoot: string): Promise<BenchReport> {
   const bootstrap = broker.bootstrap;
+  bootstrapInUse = bootstrap;
   const inputTopic = (input: Input) => `bench-${runId}-in-v${input.valueSize}-p${input.partitions}`;
   const sinkTopic = (input: Input, w: Workload, impl: string) =>
     `bench-${runId}-sink-${w.name}-${impl}-v${input.valueSize}-p${input.partitions}`;
@@ -196,7 +199,10 @@ async function runAll(broker: BenchBroker, stateRoot: string): Promise<BenchRepo
           runTimeoutMs + 60_000,
           `kafka streams ${tag}`,
         );
-        java = withBrokerCpu(run.result, brokerCpu);
+        java = await withSinkRecords(
+          withBrokerCpu(run.result, brokerCpu),
+          w.sink ? sinkTopic(input, w, 'java') : undefined,
+        );
         javaWhy = `failed (exit ${run.exitCode}): ${lastLine(run.stderrTail)}`;
         rmSync(stateDir, { recursive: true, force: true });
       }
@@ -220,7 +226,10 @@ async function runAll(broker: BenchBroker, stateRoot: string): Promise<BenchRepo
         if (run.result && 'na' in run.result) {
           tribWhy = String(run.result.na);
         } else {
-          trib = withBrokerCpu(run.result, brokerCpu);
+          trib = await withSinkRecords(
+            withBrokerCpu(run.result, brokerCpu),
+            w.sink ? sinkTopic(input, w, 'tributary') : undefined,
+          );
           tribWhy = `failed (exit ${run.exitCode}): ${lastLine(run.stderrTail)}`;
         }
         rmSync(stateDir, { recursive: true, force: true });
@@ -342,6 +351,15 @@ function withBrokerCpu(
   brokerCpu: () => number,
 ): Record<string, unknown> | undefined {
   return result && { ...result, brokerCpuSecondsWholeRun: brokerCpu() };
+}
+
+/** Adds how many records the sink topic holds (checked after the app exited). */
+async function withSinkRecords(
+  result: Record<string, unknown> | undefined,
+  topic: string | undefined,
+): Promise<Record<string, unknown> | undefined> {
+  if (!result || !topic || !bootstrapInUse) return result;
+  return { ...result, sinkRecords: await sinkRecords(bootstrapInUse, topic) };
 }
 
 async function mustRun(pending: ReturnType<typeof runJavaBench>, what: string): Promise<Record<string, unknown>> {

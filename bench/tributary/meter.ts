@@ -14,12 +14,18 @@ export class Meter {
   #cpuAtFirst = 0;
   #lastNs = 0n;
   #cpuAtLast = 0;
+  #at10PercentNs = 0n;
+  #at90PercentNs = 0n;
+  readonly #mark10: number;
+  readonly #mark90: number;
   #resolveDone: () => void = () => {};
   /** Resolves once the expected number of records was processed (or finish() was called). */
   readonly done: Promise<void>;
 
   constructor(expected: number) {
     this.expected = expected;
+    this.#mark10 = Math.floor(expected / 10);
+    this.#mark90 = Math.floor((expected * 9) / 10);
     this.done = new Promise((resolve) => {
       this.#resolveDone = resolve;
     });
@@ -36,6 +42,8 @@ export class Meter {
       this.#firstNs = process.hrtime.bigint();
       this.#cpuAtFirst = cpuMicros();
     }
+    if (n === this.#mark10) this.#at10PercentNs = process.hrtime.bigint();
+    if (n === this.#mark90) this.#at90PercentNs = process.hrtime.bigint();
     if (n === this.expected) this.finish();
   }
 
@@ -48,6 +56,8 @@ export class Meter {
     }
     const before = this.#processed;
     this.#processed += count;
+    if (before < this.#mark10 && this.#processed >= this.#mark10) this.#at10PercentNs = process.hrtime.bigint();
+    if (before < this.#mark90 && this.#processed >= this.#mark90) this.#at90PercentNs = process.hrtime.bigint();
     if (before < this.expected && this.#processed >= this.expected) this.finish();
   }
 
@@ -77,6 +87,11 @@ export class Meter {
       startToLastMs,
       recordsPerSec: firstToLastMs > 0 ? n / (firstToLastMs / 1000) : 0,
       recordsPerSecFromStart: startToLastMs > 0 ? n / (startToLastMs / 1000) : 0,
+      // Steady state: the records between the 10% and the 90% mark, without warm-up and tail.
+      recordsPerSecSteady:
+        this.#at10PercentNs > 0n && this.#at90PercentNs > this.#at10PercentNs
+          ? (this.#mark90 - this.#mark10) / (Number(this.#at90PercentNs - this.#at10PercentNs) / 1e9)
+          : 0,
       cpuSecondsWindow: this.#firstNs === 0n ? 0 : (cpuEnd - this.#cpuAtFirst) / 1e6,
       cpuSecondsRun: (cpuEnd - this.#cpuAtStart) / 1e6,
       cpuSecondsProcess: cpuMicros() / 1e6,

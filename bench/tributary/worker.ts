@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { runRawPipe } from '../raw-pipe.ts';
 import { Meter, peakRssBytes } from './meter.ts';
 import { runSeamWorkload } from './seam-workloads.ts';
+import { runStreamsWorkload } from './streams-workloads.ts';
 
 const [workload, ...rest] = process.argv.slice(2);
 const { values: opts } = parseArgs({
@@ -49,6 +50,22 @@ async function main(): Promise<void> {
         sink: workload === 'raw-consume-produce' ? required('sink') : undefined,
         meter,
         deadline: Date.now() + Number(opts['timeout-ms']),
+      });
+      return print(meter.result(workload, extra));
+    }
+    case 'passthrough':
+    case 'kv-store':
+    case 'count': {
+      const meter = new Meter(Number(required('records')));
+      const extra = await runStreamsWorkload({
+        workload,
+        bootstrap: required('bootstrap'),
+        source: required('source'),
+        sink: opts.sink,
+        applicationId: required('app-id'),
+        stateDir: required('state-dir'),
+        meter,
+        timeoutMs: Number(opts['timeout-ms']),
       });
       return print(meter.result(workload, extra));
     }

@@ -25,6 +25,8 @@ final class Meter {
     private volatile long cpuAtFirst;
     private volatile long lastNanos;
     private volatile long cpuAtLast;
+    private volatile long at10PercentNanos;
+    private volatile long at90PercentNanos;
 
     Meter(long expected) {
         this.expected = expected;
@@ -37,6 +39,8 @@ final class Meter {
             firstNanos = System.nanoTime();
             cpuAtFirst = processCpuNanos();
         }
+        if (n == expected / 10) at10PercentNanos = System.nanoTime();
+        if (n == expected * 9 / 10) at90PercentNanos = System.nanoTime();
         if (n == expected) finish();
     }
 
@@ -73,6 +77,10 @@ final class Meter {
         out.put("startToLastMs", startToLastMs);
         out.put("recordsPerSec", firstToLastMs > 0 ? n / (firstToLastMs / 1000) : 0);
         out.put("recordsPerSecFromStart", startToLastMs > 0 ? n / (startToLastMs / 1000) : 0);
+        // Steady state: the records between the 10% and the 90% mark, without warm-up and tail.
+        long steadyNanos = at90PercentNanos - at10PercentNanos;
+        out.put("recordsPerSecSteady", at90PercentNanos > 0 && at10PercentNanos > 0 && steadyNanos > 0
+                ? (expected * 9 / 10 - expected / 10) / (steadyNanos / 1e9) : 0);
         out.put("cpuSecondsWindow", firstNanos == 0 ? 0 : (cpuEnd - cpuAtFirst) / 1e9);
         out.put("cpuSecondsRun", (cpuEnd - cpuAtStart) / 1e9);
         out.put("cpuSecondsProcess", processCpuNanos() / 1e9);

@@ -1,0 +1,111 @@
+import { Consumed } from '../../src/dsl/consumed.ts';
+import { Grouped } from '../../src/dsl/grouped.ts';
+import { Produced } from '../../src/dsl/produced.ts';
+import { StreamsBuilder } from '../../src/dsl/streams-builder.ts';
+import { StreamThreadExceptionResponse } from '../../src/errors/streams-uncaught-exception-handler.ts';
+import type { Processor } from '../../src/processor/processor.ts';
+import type { ProcessorContext } from '../../src/processor/processor-context.ts';
+import type { Record as StreamRecord } from '../../src/processor/record.ts';
+import { KafkaStreams } from '../../src/runtime/kafka-streams.ts';
+import { Serdes } from '../../src/serdes/serdes.ts';
+import type { KeyValueStore } from '../../src/state/key-value-store.ts';
+import { Stores } from '../../src/state/stores.ts';
+import type { Meter } from './meter.ts';
+
+const STORE = 'bench-store';
+
+export interface StreamsWorkloadOptions {
+  readonly workload: string;
+  readonly bootstrap: string;
+  readonly source: string;
+  readonly sink?: string;
+  readonly applicationId: string;
+  readonly stateDir: string;
+  readonly meter: Meter;
+  readonly timeoutMs: number;
+}
+
+/**
+ * One Tributary app per workload, the same topologies as java/streams-bench's StreamsWorkloads, each
+ * counting processed records with the {@link Meter} and stopping once the whole input was processed.
+ * Settings follow SimpleBenchmark where Tributary has the knob (commit.interval.ms 30 s, max.poll.records 1000).
+ */
+export async function runStreamsWorkload(options: StreamsWorkloadOptions): Promise<Record<string, unknown>> {
+  const { meter, workload } = options;
+  const builder = new StreamsBuilder();
+  const input = builder.stream(options.source, Consumed.with(Serdes.Integer(), Serdes.ByteArray()));
+  switch (workload) {
+    case 'passthrough': {
+      if (!options.sink) throw new Error('passthrough needs --sink');
+      input
+        .filter((_k, v) => v !== null)
+        .mapValues((v) => v)
+        .peek(() => meter.record())
+        .to(options.sink, Produced.with(Serdes.Integer(), Serdes.ByteArray()));
+      break;
+    }
+    case 'kv-store': {
+      builder.addStateStore(
+        Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(STORE), Serdes.Integer(), Serdes.ByteArray()),
+      );
+      input.process(() => new GetPutProcessor(meter), STORE);
+      break;
+    }
+    case 'count': {
+      input
+        .peek(() => meter.record())
+        .groupByKey(Grouped.with(Serdes.Integer(), Serdes.ByteArray()))
+        .count();
+      break;
+    }
+    default:
+      throw new Error(`unknown workload "${workload}"`);
+  }
+
+  const streams = new KafkaStreams(builder.build(), {
+    'application.id': options.applicationId,
+    'bootstrap.servers': options.bootstrap,
+    'state.dir': options.stateDir,
+    'commit.interval.ms': 30_000,
+    'max.poll.records': 1000,
+    'auto.offset.reset': 'earliest',
+  });
+  let timer: NodeJS.Timeout | undefined;
+  const failed = new Promise<never>((_resolve, reject) => {
+    streams.setUncaughtExceptionHandler((error: Error) => {
+      reject(error);
+      return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+    });
+  });
+  // A run that hits the time limit reports what it processed so far (timedOut: true), as SimpleBenchmark does.
+  const timedOut = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, options.timeoutMs);
+  });
+  await Promise.race([streams.start(), failed]);
+  await Promise.race([meter.done, timedOut, failed]);
+  clearTimeout(timer);
+  const extra = { store: workload === 'passthrough' ? 'none' : 'in-memory', client: 'tributary' };
+  await streams.close({ timeoutMs: 30_000 });
+  streams.cleanUp();
+  return extra;
+}
+
+/** SimpleBenchmark's streamprocesswithstatestore: a get then a put of the same key per record. */
+class GetPutProcessor implements Processor<number, Buffer> {
+  readonly #meter: Meter;
+  #store: KeyValueStore<number, Buffer> | undefined;
+
+  constructor(meter: Meter) {
+    this.#meter = meter;
+  }
+
+  init(context: ProcessorContext<never, never>): void {
+    this.#store = context.getStateStore<KeyValueStore<number, Buffer>>(STORE);
+  }
+
+  process(record: StreamRecord<number, Buffer>): void {
+    this.#store!.get(record.key);
+    this.#store!.put(record.key, record.value);
+    this.#meter.record();
+  }
+}
