@@ -901,6 +901,10 @@ export function runBackendContract(name: string, makeBackend: () => KafkaBackend
           'a revoke done',
           'a assigned 2',
         ]);
+        assert.ok(
+          log.indexOf('b assigned 2') > log.indexOf('a revoke done'),
+          `b received partitions only after a finished revoking: ${log.join(', ')}`,
+        );
         await Promise.all([a.leave(), b.leave()]);
       });
 
