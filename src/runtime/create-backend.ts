@@ -5,6 +5,7 @@
  */
 import type { KafkaBackend } from '../kafka/backend.ts';
 import { EmbeddedBroker } from '../kafka/embedded/embedded-broker.ts';
+import { PlatformaticBackend } from '../kafka/platformatic/platformatic-backend.ts';
 import type { ResolvedStreamsConfig } from './streams-config.ts';
 
 let sharedBroker: EmbeddedBroker | undefined;
@@ -15,12 +16,8 @@ export function defaultEmbeddedBroker(): EmbeddedBroker {
   return sharedBroker;
 }
 
-export async function createBackend(config: ResolvedStreamsConfig): Promise<{ backend: KafkaBackend; owned: boolean }> {
+export function createBackend(config: ResolvedStreamsConfig): { backend: KafkaBackend; owned: boolean } {
   if (config.bootstrapServers.length === 0) return { backend: defaultEmbeddedBroker(), owned: false };
-  const modulePath = '../kafka/platformatic/platformatic-backend.ts';
-  const { PlatformaticBackend } = (await import(modulePath)) as {
-    PlatformaticBackend: new (options: { bootstrapServers: readonly string[]; clientId?: string }) => KafkaBackend;
-  };
   return {
     backend: new PlatformaticBackend({ bootstrapServers: config.bootstrapServers, clientId: config.clientId }),
     owned: true,

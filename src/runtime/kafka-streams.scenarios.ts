@@ -32,6 +32,7 @@ export function defineRuntimeScenarios(label: string, setup: () => Promise<Scena
     const ready = setup().then((e) => (env = e));
     after(async () => {
       await Promise.allSettled(open.map((s) => s.close({ timeoutMs: 10_000 })));
+      await env?.backend.close();
     });
 
     function config(applicationId: string, extra: Partial<StreamsConfigProperties> = {}): StreamsConfigProperties {

@@ -56,7 +56,7 @@ export interface StreamsMetadata {
 
 export class KafkaStreams {
   readonly #config: ResolvedStreamsConfig;
-  readonly #topologyInput: TopologyInput;
+  readonly #topology: BuiltTopology;
   readonly #options: KafkaStreamsOptions;
   readonly #processId = newProcessId();
   #state: KafkaStreamsState = KafkaStreamsState.CREATED;
@@ -79,7 +79,8 @@ export class KafkaStreams {
       throw new ConfigError('processing.guarantee', 'exactly_once_v2 is not supported yet; use at_least_once');
     }
     this.#productionHandler = toProductionHandler(this.#config.values['production.exception.handler']);
-    this.#topologyInput = topology;
+    // Built here, as Java does in the constructor: topology mistakes throw at once, naming the problem.
+    this.#topology = resolveTopology(topology, this.#config.values);
     this.#options = options;
   }
 
@@ -137,11 +138,11 @@ export class KafkaStreams {
     if (this.#options.backend !== undefined) {
       this.#backend = this.#options.backend;
     } else {
-      const created = await createBackend(config);
+      const created = createBackend(config);
       this.#backend = created.backend;
       this.#ownsBackend = created.owned;
     }
-    const topology = await resolveTopology(this.#topologyInput, config.values);
+    const topology = this.#topology;
     if (topology.applicationId !== config.applicationId && topology.applicationId !== '') {
       throw new StreamsException(
         `the topology was built for application "${topology.applicationId}" but the config says "${config.applicationId}"`,

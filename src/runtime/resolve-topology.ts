@@ -4,6 +4,7 @@
  * drive it with hand-written tasks).
  */
 import type { BuiltTopology } from '../processor/internals/task-contract.ts';
+import { buildTopology } from '../topology/build-topology.ts';
 import type { Topology } from '../topology/topology.ts';
 
 export type TopologyInput = Topology | BuiltTopology;
@@ -17,15 +18,6 @@ export function isBuiltTopology(value: unknown): value is BuiltTopology {
   );
 }
 
-export async function resolveTopology(
-  input: TopologyInput,
-  config: Readonly<Record<string, unknown>>,
-): Promise<BuiltTopology> {
-  if (isBuiltTopology(input)) return input;
-  // Loaded on first use: the DSL's builder module is only needed when a DSL topology is run.
-  const modulePath = '../topology/build-topology.ts';
-  const { buildTopology } = (await import(modulePath)) as {
-    buildTopology: (topology: Topology, config: Readonly<Record<string, unknown>>) => BuiltTopology;
-  };
-  return buildTopology(input, config);
+export function resolveTopology(input: TopologyInput, config: Readonly<Record<string, unknown>>): BuiltTopology {
+  return isBuiltTopology(input) ? input : buildTopology(input, config);
 }
