@@ -43,3 +43,9 @@ export interface TimestampedKeyValueStore<K, V> extends KeyValueStore<K, V> {
   getWithTimestamp(key: K): ValueAndTimestamp<V> | undefined;
   putWithTimestamp(key: K, value: V | null | undefined, timestamp: number): void;
 }
+
+export const KeyValue = {
+  pair<K, V>(key: K, value: V): KeyValue<K, V> {
+    return { key, value };
+  },
+} as const;

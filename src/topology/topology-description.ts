@@ -75,9 +75,7 @@ function nodeText(node: NodeDescription): string {
   switch (node.type) {
     case 'source': {
       const from =
-        node.topicPattern !== undefined
-          ? `topic pattern: ${node.topicPattern}`
-          : `topics: [${node.topics!.join(', ')}]`;
+        node.topicPattern !== undefined ? `topics: ${node.topicPattern}` : `topics: [${node.topics!.join(', ')}]`;
       return `Source: ${node.name} (${from})\n      --> ${names(node.successors)}`;
     }
     case 'processor':

@@ -1,0 +1,120 @@
+/**
+ * A stream grouped by key (Java's `KGroupedStream`), ready to be aggregated into a table. If the key was
+ * changed upstream, the aggregation first goes through a repartition topic named after the Grouped name or,
+ * failing that, after the store (`<application.id>-<name>-repartition`).
+ */
+import type { SerdeLike } from '../processor/internals/serde-like.ts';
+import { longSerde } from '../serdes/primitive-serdes.ts';
+import { CogroupedKStream } from './cogrouped-kstream.ts';
+import { StreamAggregateProcessor, StreamReduceProcessor } from './internals/aggregate-processors.ts';
+import type { InternalStreamsBuilder, StoreSpec } from './internals/internal-streams-builder.ts';
+import type { TableSpec } from './internals/table-processors.ts';
+import { KTable } from './ktable.ts';
+import type { Materialized } from './materialized.ts';
+import type { Named } from './named.ts';
+
+export class KGroupedStream<K, V> {
+  /** @internal */
+  readonly builder: InternalStreamsBuilder;
+  /** @internal */
+  readonly nodeName: string;
+  /** @internal */
+  readonly keySerde: SerdeLike<K> | undefined;
+  /** @internal */
+  readonly valueSerde: SerdeLike<V> | undefined;
+  /** @internal the Grouped name, which names the repartition topic */
+  readonly groupedName: string | undefined;
+  /** @internal */
+  readonly repartitionRequired: boolean;
+
+  /** @internal made by KStream#groupBy / groupByKey */
+  constructor(
+    builder: InternalStreamsBuilder,
+    nodeName: string,
+    keySerde: SerdeLike<K> | undefined,
+    valueSerde: SerdeLike<V> | undefined,
+    groupedName: string | undefined,
+    repartitionRequired: boolean,
+  ) {
+    this.builder = builder;
+    this.nodeName = nodeName;
+    this.keySerde = keySerde;
+    this.valueSerde = valueSerde;
+    this.groupedName = groupedName;
+    this.repartitionRequired = repartitionRequired;
+  }
+
+  /** @internal the node aggregations read from: this stream, or the source of its repartition topic */
+  sourceFor(store: StoreSpec<K, unknown>): string {
+    if (!this.repartitionRequired) return this.nodeName;
+    return this.builder.repartition(this.nodeName, this.groupedName ?? store.name, {
+      keySerde: this.keySerde,
+      valueSerde: this.valueSerde,
+      generatedName: this.groupedName === undefined && !store.queryable,
+    });
+  }
+
+  private build<VAgg>(
+    prefix: string,
+    store: StoreSpec<K, VAgg>,
+    named: Named | undefined,
+    makeProcessor: (spec: TableSpec) => StreamAggregateProcessor<K, V, VAgg> | StreamReduceProcessor<K, V>,
+  ): KTable<K, VAgg> {
+    const builder = this.builder;
+    const name = builder.name(named?.name, prefix);
+    const source = this.sourceFor(store as StoreSpec<K, unknown>);
+    const spec: TableSpec = { sendOldValues: false, storeName: store.name };
+    builder.addProcessor(name, () => makeProcessor(spec), source);
+    builder.addStore(store, name);
+    return new KTable<K, VAgg>(builder, name, store.keySerde, store.valueSerde, spec, () => {
+      spec.sendOldValues = true;
+      return true;
+    });
+  }
+
+  /** Counts records per key (records with a null key or value are skipped). */
+  count(materialized?: Materialized<K, number>, named?: Named): KTable<K, number> {
+    const store = this.builder.storeSpec<K, number>(materialized, 'KSTREAM-AGGREGATE-', this.keySerde, longSerde);
+    return this.build(
+      'KSTREAM-AGGREGATE-',
+      store,
+      named,
+      (spec) => new StreamAggregateProcessor<K, V, number>(spec, zero, increment),
+    );
+  }
+
+  /** Combines the values of each key with `reducer(aggregate, value)`. */
+  reduce(reducer: (aggregate: V, value: V) => V, materialized?: Materialized<K, V>, named?: Named): KTable<K, V> {
+    const store = this.builder.storeSpec<K, V>(materialized, 'KSTREAM-REDUCE-', this.keySerde, this.valueSerde);
+    return this.build('KSTREAM-REDUCE-', store, named, (spec) => new StreamReduceProcessor<K, V>(spec, reducer));
+  }
+
+  /** Folds the values of each key into an aggregate, starting from `initializer()`. */
+  aggregate<VAgg>(
+    initializer: () => VAgg,
+    aggregator: (key: K, value: V, aggregate: VAgg) => VAgg,
+    materialized?: NoInfer<Materialized<K, VAgg>>,
+    named?: Named,
+  ): KTable<K, VAgg> {
+    const store = this.builder.storeSpec<K, VAgg>(materialized, 'KSTREAM-AGGREGATE-', this.keySerde, undefined);
+    return this.build(
+      'KSTREAM-AGGREGATE-',
+      store,
+      named,
+      (spec) => new StreamAggregateProcessor(spec, initializer, aggregator),
+    );
+  }
+
+  /** Starts a cogroup: several grouped streams aggregated into one table, each with its own aggregator. */
+  cogroup<VAgg>(aggregator: (key: K, value: V, aggregate: VAgg) => VAgg): CogroupedKStream<K, VAgg> {
+    return new CogroupedKStream<K, VAgg>(this.builder).cogroup(this, aggregator);
+  }
+}
+
+function zero(): number {
+  return 0;
+}
+
+function increment(_key: unknown, _value: unknown, count: number): number {
+  return count + 1;
+}

@@ -1,0 +1,145 @@
+/**
+ * A changelog view of a stream (Java's `KTable`): one current value per key; each update replaces the
+ * previous one, a null value deletes the key. Downstream operators receive changes (new and, when needed,
+ * old values) so that aggregations over tables can subtract the old row and add the new one.
+ */
+import type { SerdeLike } from '../processor/internals/serde-like.ts';
+import type { Grouped } from './grouped.ts';
+import type { InternalStreamsBuilder } from './internals/internal-streams-builder.ts';
+import { ToStreamProcessor } from './internals/stream-processors.ts';
+import {
+  TableFilterProcessor,
+  TableMapValuesProcessor,
+  TableRepartitionMapProcessor,
+  type TableSpec,
+} from './internals/table-processors.ts';
+import { KGroupedTable } from './kgrouped-table.ts';
+import { type KeyValuePair, KStream } from './kstream.ts';
+import type { Materialized } from './materialized.ts';
+import type { Named } from './named.ts';
+
+/** Turns on old values upstream (materializing a source table if `force`); returns whether it could. */
+export type EnableSendingOldValues = (force: boolean) => boolean;
+
+export class KTable<K, V> {
+  /** @internal */
+  readonly builder: InternalStreamsBuilder;
+  /** @internal */
+  readonly nodeName: string;
+  /** @internal */
+  readonly keySerde: SerdeLike<K> | undefined;
+  /** @internal */
+  readonly valueSerde: SerdeLike<V> | undefined;
+  /** @internal */
+  readonly spec: TableSpec;
+  /** @internal */
+  readonly enableSendingOldValues: EnableSendingOldValues;
+
+  /** @internal tables are made by StreamsBuilder and by operators */
+  constructor(
+    builder: InternalStreamsBuilder,
+    nodeName: string,
+    keySerde: SerdeLike<K> | undefined,
+    valueSerde: SerdeLike<V> | undefined,
+    spec: TableSpec,
+    enableSendingOldValues: EnableSendingOldValues,
+  ) {
+    this.builder = builder;
+    this.nodeName = nodeName;
+    this.keySerde = keySerde;
+    this.valueSerde = valueSerde;
+    this.spec = spec;
+    this.enableSendingOldValues = enableSendingOldValues;
+  }
+
+  /** The store holding this table when it is queryable (named with Materialized.as), else undefined. */
+  get queryableStoreName(): string | undefined {
+    return this.spec.storeName;
+  }
+
+  /** A derived table: old values are computed from the parent's when someone downstream needs them. */
+  private derivedTable<V2>(name: string, valueSerde: SerdeLike<V2> | undefined, spec: TableSpec): KTable<K, V2> {
+    const parentEnable = this.enableSendingOldValues;
+    return new KTable<K, V2>(this.builder, name, this.keySerde, valueSerde, spec, (force) => {
+      if (spec.storeName !== undefined) {
+        spec.sendOldValues = true;
+        return true;
+      }
+      if (parentEnable(force)) spec.sendOldValues = true;
+      return spec.sendOldValues;
+    });
+  }
+
+  private addFilter(
+    predicate: (key: K, value: V) => boolean,
+    negate: boolean,
+    named: Named | undefined,
+    materialized: Materialized<K, V> | undefined,
+  ): KTable<K, V> {
+    const builder = this.builder;
+    const store =
+      materialized === undefined
+        ? undefined
+        : builder.storeSpec(materialized, 'KTABLE-FILTER-', this.keySerde, this.valueSerde);
+    const name = builder.name(named?.name, 'KTABLE-FILTER-');
+    const spec: TableSpec = { sendOldValues: false, storeName: store?.queryable ? store.name : undefined };
+    builder.addProcessor(name, () => new TableFilterProcessor(spec, predicate, negate), this.nodeName);
+    if (store?.queryable) builder.addStore(store, name);
+    return this.derivedTable(name, store?.valueSerde ?? this.valueSerde, spec);
+  }
+
+  /** Keeps the rows for which `predicate` holds; other rows become deletions downstream. */
+  filter(predicate: (key: K, value: V) => boolean, materialized?: Materialized<K, V>, named?: Named): KTable<K, V> {
+    return this.addFilter(predicate, false, named, materialized);
+  }
+
+  filterNot(predicate: (key: K, value: V) => boolean, materialized?: Materialized<K, V>, named?: Named): KTable<K, V> {
+    return this.addFilter(predicate, true, named, materialized);
+  }
+
+  /** Maps each row's value. */
+  mapValues<VR>(
+    mapper: (value: V, key: K) => VR,
+    materialized?: NoInfer<Materialized<K, VR>>,
+    named?: Named,
+  ): KTable<K, VR> {
+    const builder = this.builder;
+    const store =
+      materialized === undefined
+        ? undefined
+        : builder.storeSpec(materialized, 'KTABLE-MAPVALUES-', this.keySerde, undefined);
+    const name = builder.name(named?.name, 'KTABLE-MAPVALUES-');
+    const spec: TableSpec = { sendOldValues: false, storeName: store?.queryable ? store.name : undefined };
+    builder.addProcessor(name, () => new TableMapValuesProcessor(spec, mapper), this.nodeName);
+    if (store?.queryable) builder.addStore(store, name);
+    return this.derivedTable<VR>(name, store?.valueSerde, spec);
+  }
+
+  /** The stream of this table's updates (a deletion arrives as a null value). */
+  toStream(named?: Named): KStream<K, V>;
+  toStream<KR>(keyMapper: (key: K, value: V | null) => KR, named?: Named): KStream<KR, V>;
+  toStream<KR>(keyMapperOrNamed?: ((key: K, value: V | null) => KR) | Named, named?: Named): KStream<any, V> {
+    const keyMapper =
+      typeof keyMapperOrNamed === 'function' ? (keyMapperOrNamed as (key: K, value: V | null) => KR) : undefined;
+    const givenName = typeof keyMapperOrNamed === 'object' ? keyMapperOrNamed.name : named?.name;
+    const name = this.builder.name(givenName, 'KTABLE-TOSTREAM-');
+    this.builder.addProcessor(name, () => new ToStreamProcessor(keyMapper), this.nodeName);
+    if (keyMapper === undefined) return new KStream<K, V>(this.builder, name, this.keySerde, this.valueSerde, false);
+    return new KStream<KR, V>(this.builder, name, undefined, this.valueSerde, true);
+  }
+
+  /**
+   * Re-groups the table by a new key (through a repartition topic) for `count`, `reduce` or `aggregate` with
+   * an adder and a subtractor: when a row changes, its old value is subtracted from its old group and its new
+   * value added to its new group.
+   */
+  groupBy<KR, VR>(
+    selector: (key: K, value: V) => KeyValuePair<KR, VR>,
+    grouped?: NoInfer<Grouped<KR, VR>>,
+  ): KGroupedTable<KR, VR> {
+    const name = this.builder.name(grouped?.name, 'KTABLE-SELECT-');
+    this.enableSendingOldValues(true);
+    this.builder.addProcessor(name, () => new TableRepartitionMapProcessor(selector), this.nodeName);
+    return new KGroupedTable<KR, VR>(this.builder, name, grouped?.keySerde, grouped?.valueSerde, grouped?.name);
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * The entry point of the DSL (Java's `StreamsBuilder`): read topics as streams or tables, chain operators,
+ * then `build()` the Topology to run with KafkaStreams or the TopologyTestDriver.
+ *
+ * Types flow from here: `builder.stream<string, Order>('orders')` is a `KStream<string, Order>`, or let the
+ * serdes say it: `builder.stream('orders', Consumed.with(Serdes.String(), Serdes.JSON<Order>()))`.
+ */
+import type { StoreBuilder } from '../state/store-builder.ts';
+import type { Topology } from '../topology/topology.ts';
+import type { Consumed } from './consumed.ts';
+import { InternalStreamsBuilder } from './internals/internal-streams-builder.ts';
+import { TableSourceProcessor, type TableSpec } from './internals/table-processors.ts';
+import { KStream } from './kstream.ts';
+import { KTable } from './ktable.ts';
+import type { Materialized } from './materialized.ts';
+
+export class StreamsBuilder {
+  private readonly internal = new InternalStreamsBuilder();
+
+  /** A stream of the records of one or more topics, or of every topic matching a pattern. */
+  stream<K = string, V = string>(
+    topics: string | readonly string[] | RegExp,
+    consumed?: Consumed<K, V>,
+  ): KStream<K, V> {
+    const name = this.internal.name(consumed?.name, 'KSTREAM-SOURCE-');
+    this.internal.topology.addSource<K, V>(name, topics, {
+      keySerde: consumed?.keySerde,
+      valueSerde: consumed?.valueSerde,
+      timestampExtractor: consumed?.timestampExtractor,
+    });
+    return new KStream<K, V>(this.internal, name, consumed?.keySerde, consumed?.valueSerde, false);
+  }
+
+  /**
+   * A table of a topic's latest value per key. It is kept in a store (`Materialized.as(name)` names it) when
+   * it is queried or when an operator needs old values (e.g. `groupBy`).
+   */
+  table<K = string, V = string>(
+    topic: string,
+    consumed?: Consumed<K, V>,
+    materialized?: Materialized<K, V>,
+  ): KTable<K, V> {
+    const internal = this.internal;
+    const store = internal.storeSpec<K, V>(
+      materialized,
+      `${topic}-`,
+      materialized?.keySerde ?? consumed?.keySerde,
+      materialized?.valueSerde ?? consumed?.valueSerde,
+    );
+    const sourceName = internal.name(consumed?.name, 'KSTREAM-SOURCE-');
+    const tableSourceName = internal.suffixed(consumed?.name, '-table-source', 'KTABLE-SOURCE-');
+    internal.topology.addSource<K, V>(sourceName, topic, {
+      keySerde: consumed?.keySerde ?? store.keySerde,
+      valueSerde: consumed?.valueSerde ?? store.valueSerde,
+      timestampExtractor: consumed?.timestampExtractor,
+    });
+    const spec: TableSpec = { sendOldValues: false, storeName: store.queryable ? store.name : undefined };
+    internal.addProcessor(tableSourceName, () => new TableSourceProcessor(spec), sourceName);
+    if (store.queryable) internal.addStore(store, tableSourceName);
+    return new KTable<K, V>(internal, tableSourceName, store.keySerde, store.valueSerde, spec, (force) => {
+      if (spec.storeName === undefined) {
+        if (!force) return false;
+        spec.storeName = store.name;
+        internal.addStore(store, tableSourceName);
+      }
+      spec.sendOldValues = true;
+      return true;
+    });
+  }
+
+  /** Adds a store for Processor API processors (connect it by naming it in `process(...)`). */
+  addStateStore(builder: StoreBuilder): this {
+    this.internal.topology.addStateStore(builder);
+    return this;
+  }
+
+  /** The topology built so far (Kafka Streams' default, unoptimized layout). */
+  build(): Topology {
+    return this.internal.topology;
+  }
+}

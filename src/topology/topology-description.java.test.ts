@@ -1,0 +1,248 @@
+/**
+ * describe() must print exactly what Kafka Streams' Topology.describe() prints for the same program. The Java
+ * side (java/describe/src/Describe.java, compiled once against harness/lib and cached in java/describe/target)
+ * builds each topology below with Kafka Streams 4.3.1; each TypeScript twin here builds the same one.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { buildFilterMapSplitTopology } from '../../examples/filter-map-split/topology.ts';
+import { buildPageViewsTopology } from '../../examples/page-views/topology.ts';
+import { buildWordCountTopology } from '../../examples/word-count/topology.ts';
+import { Branched } from '../dsl/branched.ts';
+import { Consumed } from '../dsl/consumed.ts';
+import { Grouped } from '../dsl/grouped.ts';
+import { Materialized } from '../dsl/materialized.ts';
+import { Named } from '../dsl/named.ts';
+import { Produced } from '../dsl/produced.ts';
+
+import { StreamsBuilder } from '../dsl/streams-builder.ts';
+import type { Topology } from './topology.ts';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const JAVA_DIR = join(ROOT, 'java', 'describe');
+
+function built(define: (b: StreamsBuilder) => void): Topology {
+  const builder = new StreamsBuilder();
+  define(builder);
+  return builder.build();
+}
+
+const TWINS: Record<string, () => Topology> = {
+  'word-count': buildWordCountTopology,
+  'filter-map-split': buildFilterMapSplitTopology,
+  'page-views': buildPageViewsTopology,
+  'unnamed-count': () =>
+    built((b) => {
+      b.stream('in')
+        .selectKey((_k, v) => v)
+        .groupByKey()
+        .count()
+        .toStream()
+        .to('out');
+    }),
+  'stateless-chain': () =>
+    built((b) => {
+      const s = b.stream('in');
+      s.filter(() => true)
+        .filterNot(() => false)
+        .map((k, v) => [k, v])
+        .flatMap((k, v) => [[k, v] as const])
+        .peek(() => {})
+        .selectKey((k) => k)
+        .flatMapValues((v) => [v])
+        .to('out');
+      s.foreach(() => {});
+    }),
+  'merge-split': () =>
+    built((b) => {
+      const branches = b
+        .stream('a')
+        .merge(b.stream('c'))
+        .split()
+        .branch((_k, v) => v.startsWith('x'))
+        .branch((_k, v) => v.startsWith('y'))
+        .defaultBranch();
+      for (const name of Object.keys(branches).sort()) branches[name].to('out');
+    }),
+  repartition: () =>
+    built((b) => {
+      b.stream('in').repartition().to('out');
+      b.stream('in2').repartition({ name: 'named', numberOfPartitions: 3 }).to('out2');
+    }),
+  'reduce-aggregate': () =>
+    built((b) => {
+      const g = b.stream('in').groupByKey();
+      g.reduce((x, y) => x + y)
+        .toStream()
+        .to('reduced');
+      g.aggregate(
+        () => '',
+        (_k, v, agg) => agg + v,
+        Materialized.as('agg-store'),
+      )
+        .toStream()
+        .to('aggregated');
+    }),
+  'table-groupby': () =>
+    built((b) => {
+      b.table('users')
+        .groupBy((k, v) => [v, k])
+        .count()
+        .toStream()
+        .to('users-per-region');
+    }),
+  'table-ops': () =>
+    built((b) => {
+      b.table('t', undefined, Materialized.as('t-store'))
+        .filter((_k, v) => v !== null)
+        .mapValues((v) => v)
+        .toStream()
+        .to('out');
+    }),
+  'to-table': () =>
+    built((b) => {
+      b.stream('in').toTable().toStream().to('out');
+      b.stream('in2')
+        .selectKey((_k, v) => v)
+        .toTable(Materialized.as('tt'))
+        .toStream()
+        .to('out2');
+    }),
+  cogroup: () =>
+    built((b) => {
+      const g1 = b.stream('one').groupByKey();
+      const g2 = b.stream('two').groupByKey();
+      g1.cogroup<string>((_k, v, agg) => agg + v)
+        .cogroup(g2, (_k, v, agg) => agg + v)
+        .aggregate(() => '', Materialized.as('cogrouped'))
+        .toStream()
+        .to('out');
+    }),
+  process: () =>
+    built((b) => {
+      b.stream('in')
+        .process(() => ({ process() {} }))
+        .processValues(() => ({ process() {} }))
+        .to('out');
+    }),
+  'probe-split-named': () =>
+    built((b) => {
+      const br = b
+        .stream('in')
+        .split(Named.as('s-'))
+        .branch(() => true, Branched.as('a'))
+        .noDefaultBranch();
+      br['s-a'].to('out');
+    }),
+  'probe-split-one': () =>
+    built((b) => {
+      const br = b
+        .stream('in')
+        .split()
+        .branch(() => true)
+        .noDefaultBranch();
+      for (const name of Object.keys(br).sort()) br[name].to('out');
+    }),
+  'probe-named-filter': () =>
+    built((b) => {
+      b.stream('in', Consumed.as('src'))
+        .filter(() => true, Named.as('f'))
+        .to('out', Produced.as('snk'));
+    }),
+  'probe-table-plain': () =>
+    built((b) => {
+      b.table('t').toStream().to('out');
+    }),
+  'probe-table-filter-groupby': () =>
+    built((b) => {
+      b.table<string, string>('t')
+        .filter(() => true)
+        .groupBy((_k, v) => [v, v], Grouped.as('g'))
+        .reduce(
+          (x, y) => x + y,
+          (x) => x,
+        )
+        .toStream()
+        .to('out');
+    }),
+  'probe-groupby-named-count': () =>
+    built((b) => {
+      b.stream('in')
+        .groupBy((_k, v) => v)
+        .count(undefined, Named.as('cnt'))
+        .toStream()
+        .to('out');
+    }),
+  'probe-pattern': () =>
+    built((b) => {
+      b.stream(/in-.*/).to('out');
+    }),
+  'probe-multi-topic': () =>
+    built((b) => {
+      b.stream(['b-topic', 'a-topic']).to('out');
+    }),
+  'probe-split-chain': () =>
+    built((b) => {
+      b.stream('in')
+        .split()
+        .branch(
+          () => true,
+          Branched.withConsumer((s) => s.to('x')),
+        )
+        .defaultBranch(Branched.withFunction((s) => s.mapValues((v) => v)));
+    }),
+};
+
+/** Compiles Describe.java once per source version; returns the classpath, or undefined without Java. */
+function compiledJavaSide(): string | undefined {
+  if (spawnSync('java', ['-version']).status !== 0 || spawnSync('javac', ['-version']).status !== 0) return undefined;
+  const lib = join(ROOT, 'harness', 'lib');
+  if (!existsSync(join(lib, 'kafka-streams-4.3.1.jar'))) {
+    execFileSync('bash', [join(ROOT, 'harness', 'fetch-kafka.sh')], { stdio: 'ignore', timeout: 300_000 });
+  }
+  const source = join(JAVA_DIR, 'src', 'Describe.java');
+  const classes = join(JAVA_DIR, 'target', 'classes');
+  const hashFile = join(JAVA_DIR, 'target', 'source.sha256');
+  const hash = createHash('sha256').update(readFileSync(source)).digest('hex');
+  const classpath = `${classes}:${lib}/*`;
+  if (existsSync(hashFile) && readFileSync(hashFile, 'utf8') === hash) return classpath;
+  mkdirSync(classes, { recursive: true });
+  execFileSync('javac', ['-d', classes, '-cp', `${lib}/*`, source], { stdio: 'pipe', timeout: 120_000 });
+  writeFileSync(hashFile, hash);
+  return classpath;
+}
+
+function javaDescriptions(classpath: string, names: string[]): Map<string, string> {
+  const output = execFileSync('java', ['-cp', classpath, 'Describe', ...names], {
+    encoding: 'utf8',
+    timeout: 120_000,
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  const texts = new Map<string, string>();
+  for (const section of output.split(/^=== /m).slice(1)) {
+    const newline = section.indexOf('\n');
+    texts.set(section.slice(0, newline), section.slice(newline + 1));
+  }
+  return texts;
+}
+
+test("describe() prints exactly Kafka Streams' TopologyDescription for the same programs", {
+  timeout: 240_000,
+}, (t) => {
+  const classpath = compiledJavaSide();
+  if (classpath === undefined) {
+    t.skip('java/javac not installed');
+    return;
+  }
+  const java = javaDescriptions(classpath, Object.keys(TWINS));
+  for (const [name, build] of Object.entries(TWINS)) {
+    const expected = java.get(name);
+    assert.ok(expected !== undefined, `the Java side printed no description for "${name}"`);
+    assert.equal(String(build().describe()), expected, `describe() of "${name}" differs from Kafka Streams'`);
+  }
+});
