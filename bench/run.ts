@@ -10,6 +10,8 @@
  *   --bootstrap HOST:PORT           use this running broker instead of starting one
  *   --skip-java | --skip-tributary  one side only
  *   --no-anchors                    skip the producer/consumer perf tools and the raw seam pipe
+ *   --cpu-prof DIR                  run each Tributary worker under node --cpu-prof, profiles into DIR
+ *                                   (summarise with bench/profile-summary.ts; see bench/PROFILE.md)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -83,6 +85,7 @@ const { values: opts } = parseArgs({
     'skip-tributary': { type: 'boolean', default: false },
     'no-anchors': { type: 'boolean', default: false },
     'timeout-ms': { type: 'string' },
+    'cpu-prof': { type: 'string' },
   },
 });
 
@@ -210,7 +213,14 @@ async function runAll(broker: BenchBroker, stateRoot: string): Promise<BenchRepo
       let tribWhy = 'skipped';
       if (!opts['skip-tributary']) {
         const stateDir = join(stateRoot, `tributary-${w.name}-${input.valueSize}-${input.partitions}`);
-        const args = [workerPath, w.program ?? w.name];
+        const profileArgs = opts['cpu-prof']
+          ? [
+              '--cpu-prof',
+              `--cpu-prof-dir=${resolve(opts['cpu-prof'])}`,
+              `--cpu-prof-name=${w.name}-v${input.valueSize}-p${input.partitions}.cpuprofile`,
+            ]
+          : [];
+        const args = [...profileArgs, workerPath, w.program ?? w.name];
         const options: Record<string, string | number> = {
           ...common,
           ...(w.sink ? { sink: sinkTopic(input, w, 'tributary') } : {}),

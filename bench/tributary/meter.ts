@@ -97,6 +97,9 @@ export class Meter {
       cpuSecondsProcess: cpuMicros() / 1e6,
       peakRssBytes: peakRssBytes(),
       runtime: `node ${process.version}`,
+      // The measurement window on the monotonic clock in µs (the clock of --cpu-prof's sample times).
+      windowStartMicros: Number(this.#firstNs / 1000n),
+      windowEndMicros: Number(end / 1000n),
       ...extra,
     };
   }
