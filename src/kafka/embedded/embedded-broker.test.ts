@@ -228,6 +228,18 @@ describe('EmbeddedBroker', () => {
       await Promise.all([restarted.leave(), other.leave()]);
     }));
 
+  it('a member that left cannot join again', () =>
+    withBroker(async (broker) => {
+      await broker.admin.createTopics([{ name: 't', partitions: 1 }]);
+      const once = member(broker, 'g', ['t']);
+      await once.join();
+      await once.leave();
+      await assert.rejects(once.join(), /has left the group/);
+      const never = member(broker, 'g', ['t']);
+      await never.leave();
+      await assert.rejects(never.join(), /has left the group/);
+    }));
+
   it('a poll waiting on a topic that gets deleted fails with UnknownTopicError', () =>
     withBroker(async (broker) => {
       await broker.admin.createTopics([{ name: 'gone', partitions: 1 }]);

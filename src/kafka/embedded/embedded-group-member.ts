@@ -96,10 +96,13 @@ export class EmbeddedGroupMember implements GroupMember {
       const release = () => clearInterval(keepAlive);
       this.firstAssignment.promise.then(release, release);
       this.loop = this.run();
-    } else if (this.status === 'stopped' && !this.firstAssignmentSettled) {
-      this.settleFirstAssignment(
-        new KafkaBackendError(`group "${this.options.groupId}": this member has left the group`),
+    } else if (this.status === 'stopped' || this.status === 'leaving') {
+      const left = new KafkaBackendError(
+        `group "${this.options.groupId}": this member has left the group; create a new member to join again`,
       );
+      if (!this.firstAssignmentSettled) this.settleFirstAssignment(left);
+      // A failure keeps its own error; a member that had joined and then left cannot join again.
+      return this.firstAssignment.promise.then(() => Promise.reject(left));
     }
     return this.firstAssignment.promise;
   }
@@ -149,7 +152,7 @@ export class EmbeddedGroupMember implements GroupMember {
    * at once, without revoking and without LeaveGroup, so the coordinator removes it only after its session
    * timeout and then reassigns its partitions. No callback is invoked after this call.
    */
-  crash(): void {
+  async crash(): Promise<void> {
     if (this.status === 'stopped') return;
     this.status = 'stopped';
     this.stopHeartbeats();
