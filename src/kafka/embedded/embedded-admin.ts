@@ -12,16 +12,16 @@ import {
   type TopicPartition,
   type TopicPartitionOffset,
 } from '../backend.ts';
-import type { EmbeddedBroker } from './embedded-broker.ts';
+import type { BrokerState } from './broker-state.ts';
 import { groupNotFound } from './group-coordinator.ts';
 import { PartitionLog } from './partition-log.ts';
 import { parseTopicConfigs, validateTopicName } from './topic-config.ts';
 
 /** Admin operations on the embedded broker, answered the way a single Kafka node answers them. */
 export class EmbeddedAdmin implements Admin {
-  private readonly broker: EmbeddedBroker;
+  private readonly broker: BrokerState;
 
-  constructor(broker: EmbeddedBroker) {
+  constructor(broker: BrokerState) {
     this.broker = broker;
   }
 

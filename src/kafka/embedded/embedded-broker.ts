@@ -1,45 +1,19 @@
-import {
-  type Admin,
-  type Fetcher,
-  type FetcherOptions,
-  type GroupMemberOptions,
-  type KafkaBackend,
-  KafkaBackendError,
-  type Producer,
-  type ProducerOptions,
-  type TopicPartition,
-  UnknownTopicError,
+import type {
+  Admin,
+  Fetcher,
+  FetcherOptions,
+  GroupMemberOptions,
+  KafkaBackend,
+  Producer,
+  ProducerOptions,
 } from '../backend.ts';
+import { BrokerState, type EmbeddedBrokerOptions } from './broker-state.ts';
 import { EmbeddedAdmin } from './embedded-admin.ts';
 import { EmbeddedFetcher } from './embedded-fetcher.ts';
 import { EmbeddedGroupMember } from './embedded-group-member.ts';
 import { EmbeddedProducer } from './embedded-producer.ts';
-import { GroupCoordinator } from './group-coordinator.ts';
-import type { PartitionLog } from './partition-log.ts';
-import type { TopicSettings } from './topic-config.ts';
-import { TransactionCoordinator } from './transaction-coordinator.ts';
 
-export interface EmbeddedBrokerOptions {
-  /**
-   * group.min.session.timeout.ms: the shortest session timeout a group member may ask for. Default 6000, as in
-   * Kafka; tests that simulate crashed members may lower it to detect them faster.
-   */
-  readonly groupMinSessionTimeoutMs?: number;
-  /** group.max.session.timeout.ms. Default 1800000, as in Kafka. */
-  readonly groupMaxSessionTimeoutMs?: number;
-}
-
-export interface EmbeddedTopic {
-  readonly name: string;
-  readonly partitions: readonly PartitionLog[];
-  readonly configs: Readonly<Record<string, string>>;
-  readonly settings: TopicSettings;
-}
-
-/** Something that `close()` must close: a producer, fetcher or group member. */
-export interface EmbeddedClient {
-  close(): Promise<void>;
-}
+export type { EmbeddedBrokerOptions };
 
 /**
  * An in-process, in-memory Kafka broker behind the same seam as a real cluster: topics and partitions, offsets,
@@ -61,89 +35,28 @@ export interface EmbeddedClient {
 export class EmbeddedBroker implements KafkaBackend {
   readonly kind = 'embedded' as const;
   readonly admin: Admin;
-  /** The broker id partition descriptions name as leader and replica. */
-  readonly nodeId = 0;
-  /** @internal */
-  readonly topics = new Map<string, EmbeddedTopic>();
-  /** @internal */
-  readonly groups = new Map<string, GroupCoordinator>();
-  /** @internal */
-  readonly transactions: TransactionCoordinator;
-  /** @internal */
-  readonly settings: Required<EmbeddedBrokerOptions>;
-  private readonly clients = new Set<EmbeddedClient>();
+  readonly #state: BrokerState;
 
   constructor(options: EmbeddedBrokerOptions = {}) {
-    this.settings = {
-      groupMinSessionTimeoutMs: options.groupMinSessionTimeoutMs ?? 6_000,
-      groupMaxSessionTimeoutMs: options.groupMaxSessionTimeoutMs ?? 1_800_000,
-    };
-    this.transactions = new TransactionCoordinator(
-      () => this.now(),
-      (groupId, offsets) => this.group(groupId).storeOffsets(offsets),
-    );
-    this.admin = new EmbeddedAdmin(this);
+    this.#state = new BrokerState(options);
+    this.admin = new EmbeddedAdmin(this.#state);
   }
 
   async createProducer(options: ProducerOptions = {}): Promise<Producer> {
-    return this.track(new EmbeddedProducer(this, options));
+    return this.#state.track(new EmbeddedProducer(this.#state, options));
   }
 
   createFetcher(options: FetcherOptions = {}): Fetcher {
-    return this.track(new EmbeddedFetcher(this, options));
+    return this.#state.track(new EmbeddedFetcher(this.#state, options));
   }
 
+  /** The member also has a test-only `crash()` (see {@link EmbeddedGroupMember.crash}). */
   createGroupMember(options: GroupMemberOptions): EmbeddedGroupMember {
-    return this.track(new EmbeddedGroupMember(this, options));
+    return this.#state.track(new EmbeddedGroupMember(this.#state, options));
   }
 
-  async close(): Promise<void> {
-    const clients = [...this.clients];
-    this.clients.clear();
-    await Promise.allSettled(clients.map((client) => client.close()));
-  }
-
-  /** @internal Wall-clock time; one place so every timestamp the broker assigns agrees. */
-  now(): number {
-    return Date.now();
-  }
-
-  /** @internal */
-  topicOrThrow(name: string): EmbeddedTopic {
-    const topic = this.topics.get(name);
-    if (!topic) throw new UnknownTopicError(name);
-    return topic;
-  }
-
-  /** @internal The log of one partition, or UnknownTopicError naming the topic (and the partition when out of range). */
-  partitionLog(tp: TopicPartition): PartitionLog {
-    const topic = this.topicOrThrow(tp.topic);
-    const log = topic.partitions[tp.partition];
-    if (!Number.isInteger(tp.partition) || !log) {
-      throw new UnknownTopicError(
-        tp.topic,
-        `partition ${tp.partition} does not exist (the topic has ${topic.partitions.length} partitions)`,
-      );
-    }
-    return log;
-  }
-
-  /** @internal The group's coordinator, created on first use as Kafka does. */
-  group(groupId: string): GroupCoordinator {
-    if (typeof groupId !== 'string' || groupId === '')
-      throw new KafkaBackendError('group id must be a non-empty string');
-    let group = this.groups.get(groupId);
-    if (!group) this.groups.set(groupId, (group = new GroupCoordinator(groupId)));
-    return group;
-  }
-
-  /** @internal */
-  forget(client: EmbeddedClient): void {
-    this.clients.delete(client);
-  }
-
-  private track<T extends EmbeddedClient>(client: T): T {
-    this.clients.add(client);
-    return client;
+  /** Closes every client created so far. Topics, records, groups and committed offsets stay. */
+  close(): Promise<void> {
+    return this.#state.closeClients();
   }
 }

@@ -7,7 +7,7 @@ import {
   type TopicPartition,
   topicPartitionKey,
 } from '../backend.ts';
-import type { EmbeddedBroker } from './embedded-broker.ts';
+import type { BrokerState } from './broker-state.ts';
 import type { PartitionLog } from './partition-log.ts';
 
 /** Kafka consumer defaults: fetch.max.wait.ms, fetch.max.bytes, max.partition.fetch.bytes. */
@@ -28,7 +28,7 @@ interface AssignedPartition {
  * there, otherwise waits (without spinning) until a partition it reads changes or maxWaitMs passes.
  */
 export class EmbeddedFetcher implements Fetcher {
-  private readonly broker: EmbeddedBroker;
+  private readonly broker: BrokerState;
   private readonly isolationLevel: IsolationLevel;
   private readonly autoOffsetReset: 'earliest' | 'latest';
   private readonly maxWaitMs: number;
@@ -40,7 +40,7 @@ export class EmbeddedFetcher implements Fetcher {
   private interrupt: (() => void) | undefined;
   private closed = false;
 
-  constructor(broker: EmbeddedBroker, options: FetcherOptions) {
+  constructor(broker: BrokerState, options: FetcherOptions) {
     this.broker = broker;
     this.isolationLevel = options.isolationLevel ?? 'read_uncommitted';
     this.autoOffsetReset = options.autoOffsetReset ?? 'earliest';

@@ -10,7 +10,7 @@ import {
   type TopicPartition,
   type TopicPartitionOffset,
 } from '../backend.ts';
-import type { EmbeddedBroker } from './embedded-broker.ts';
+import type { BrokerState } from './broker-state.ts';
 import type { GroupCoordinator, GroupErrorCode, JoinResponse } from './group-coordinator.ts';
 
 /** Kafka consumer defaults: session.timeout.ms, max.poll.interval.ms (the rebalance timeout), heartbeat.interval.ms. */
@@ -27,7 +27,7 @@ type Status = 'idle' | 'running' | 'leaving' | 'stopped';
  * thread, so a slow callback does not cost the session.
  */
 export class EmbeddedGroupMember implements GroupMember {
-  private readonly broker: EmbeddedBroker;
+  private readonly broker: BrokerState;
   private readonly options: GroupMemberOptions;
   private readonly coordinator: GroupCoordinator;
   private readonly sessionTimeoutMs: number;
@@ -49,7 +49,7 @@ export class EmbeddedGroupMember implements GroupMember {
   private readonly stopSignal = Promise.withResolvers<undefined>();
   private loop: Promise<void> | undefined;
 
-  constructor(broker: EmbeddedBroker, options: GroupMemberOptions) {
+  constructor(broker: BrokerState, options: GroupMemberOptions) {
     this.broker = broker;
     this.options = options;
     if (typeof options.assignor !== 'function') throw new ConfigError('assignor', 'must be a function');

@@ -7,7 +7,7 @@ import {
   type RecordMetadata,
   type TopicPartitionOffset,
 } from '../backend.ts';
-import type { EmbeddedBroker } from './embedded-broker.ts';
+import type { BrokerState } from './broker-state.ts';
 import { recordSizeInBytes } from './partition-log.ts';
 
 const DEFAULT_TRANSACTION_TIMEOUT_MS = 60_000;
@@ -17,12 +17,12 @@ const DEFAULT_TRANSACTION_TIMEOUT_MS = 60_000;
  * holds its transactional id until a newer producer with the same id fences it.
  */
 export class EmbeddedProducer implements Producer {
-  private readonly broker: EmbeddedBroker;
+  private readonly broker: BrokerState;
   private readonly transactionalId: string | undefined;
   private readonly transactionTimeoutMs: number;
   private closed = false;
 
-  constructor(broker: EmbeddedBroker, options: ProducerOptions) {
+  constructor(broker: BrokerState, options: ProducerOptions) {
     this.broker = broker;
     this.transactionalId = options.transactionalId;
     this.transactionTimeoutMs = options.transactionTimeoutMs ?? DEFAULT_TRANSACTION_TIMEOUT_MS;
