@@ -44,3 +44,97 @@ export {
 } from './errors/production-exception-handler.ts';
 export type { StreamsUncaughtExceptionHandler } from './errors/streams-uncaught-exception-handler.ts';
 export { StreamThreadExceptionResponse } from './errors/streams-uncaught-exception-handler.ts';
+// DSL, Processor API, state stores, topology and test driver
+export { StreamsBuilder } from './dsl/streams-builder.ts';
+export type { KeyValuePair } from './dsl/kstream.ts';
+export { KStream } from './dsl/kstream.ts';
+export { KTable } from './dsl/ktable.ts';
+export { KGroupedStream } from './dsl/kgrouped-stream.ts';
+export { KGroupedTable } from './dsl/kgrouped-table.ts';
+export { CogroupedKStream } from './dsl/cogrouped-kstream.ts';
+export { BranchedKStream } from './dsl/branched-kstream.ts';
+export { Branched } from './dsl/branched.ts';
+export { Consumed } from './dsl/consumed.ts';
+export { Grouped } from './dsl/grouped.ts';
+export { Materialized } from './dsl/materialized.ts';
+export { Named } from './dsl/named.ts';
+export { Produced } from './dsl/produced.ts';
+export { Repartitioned } from './dsl/repartitioned.ts';
+export { Change } from './dsl/internals/change.ts';
+export type {
+  FixedKeyProcessor,
+  FixedKeyProcessorSupplier,
+  Processor,
+  ProcessorSupplier,
+} from './processor/processor.ts';
+export type {
+  Cancellable,
+  FixedKeyProcessorContext,
+  ProcessorContext,
+  Punctuator,
+  RecordMetadata,
+} from './processor/processor-context.ts';
+export { PunctuationType } from './processor/processor-context.ts';
+export type { FixedKeyRecord, Headers } from './processor/record.ts';
+export { Record } from './processor/record.ts';
+export type { ConsumedRecordInfo, TimestampExtractor } from './processor/timestamp-extractor.ts';
+export {
+  FailOnInvalidTimestamp,
+  LogAndSkipOnInvalidTimestamp,
+  UsePartitionTimeOnInvalidTimestamp,
+  WallclockTimestampExtractor,
+} from './processor/timestamp-extractor.ts';
+export { SerdeMissingError } from './processor/internals/serde-resolution.ts';
+export { ProcessingFailedException } from './processor/internals/stream-task.ts';
+export type {
+  KeyValueStore,
+  ReadOnlyKeyValueStore,
+  TimestampedKeyValueStore,
+  ValueAndTimestamp,
+} from './state/key-value-store.ts';
+export { KeyValue } from './state/key-value-store.ts';
+export type { StateStore } from './state/state-store.ts';
+export type { KeyValueStoreSupplier, StoreBuilder } from './state/store-builder.ts';
+export { KeyValueStoreBuilder } from './state/store-builder.ts';
+export { Stores } from './state/stores.ts';
+export { InMemoryKeyValueStore } from './state/in-memory-key-value-store.ts';
+export type { SourceOptions, SinkOptions } from './topology/topology.ts';
+export { Topology, TopologyException } from './topology/topology.ts';
+export type {
+  NodeDescription,
+  ProcessorNodeDescription,
+  SinkNodeDescription,
+  SourceNodeDescription,
+  SubtopologyDescription,
+  TopologyDescriptionJson,
+} from './topology/topology-description.ts';
+export { TopologyDescription } from './topology/topology-description.ts';
+export type { StreamPartitioner, TopicNameExtractor } from './topology/internals/node-definitions.ts';
+export type { TopologyTestDriverOptions } from './test-driver/topology-test-driver.ts';
+export { TopologyTestDriver } from './test-driver/topology-test-driver.ts';
+export { TestInputTopic } from './test-driver/test-input-topic.ts';
+export { TestOutputTopic } from './test-driver/test-output-topic.ts';
+export type { OutputRecord, TestRecord } from './test-driver/test-record.ts';
+export type { ErrorHandlerContext } from './errors/error-handler-context.ts';
+export type { DeserializationExceptionHandler } from './errors/deserialization-exception-handler.ts';
+export {
+  DeserializationHandlerResponse,
+  LogAndContinueExceptionHandler,
+  LogAndFailExceptionHandler,
+} from './errors/deserialization-exception-handler.ts';
+export type { ProcessingExceptionHandler } from './errors/processing-exception-handler.ts';
+export {
+  LogAndContinueProcessingExceptionHandler,
+  LogAndFailProcessingExceptionHandler,
+  ProcessingHandlerResponse,
+} from './errors/processing-exception-handler.ts';
+export type { HandlerResponse } from './errors/handler-response.ts';
+export { HandlerResult } from './errors/handler-response.ts';
+export {
+  DLQ_HEADER_EXCEPTION,
+  DLQ_HEADER_MESSAGE,
+  DLQ_HEADER_OFFSET,
+  DLQ_HEADER_PARTITION,
+  DLQ_HEADER_STACKTRACE,
+  DLQ_HEADER_TOPIC,
+} from './errors/dead-letter-queue.ts';
