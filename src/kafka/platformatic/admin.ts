@@ -39,6 +39,7 @@ export class PlatformaticAdmin implements Admin {
   }
 
   async #run<T>(action: string, topics: readonly string[] | undefined, operation: () => Promise<T>): Promise<T> {
+    if (this.#admin.closed) throw new KafkaBackendError(`${action}: the Kafka backend is closed`);
     try {
       return await operation();
     } catch (error) {

@@ -81,7 +81,13 @@ export class ClusterClient {
 
   connectionTo(metadata: ClusterMetadata, nodeId: number): Promise<Connection> {
     const broker = metadata.brokers.get(nodeId);
-    if (!broker) return Promise.reject(new Error(`broker ${nodeId} is not in the cluster metadata`));
+    if (!broker) {
+      // Usually a dead broker a coordinator lookup still named: retriable, after another lookup.
+      const error = Object.assign(new Error(`broker ${nodeId} is not in the cluster metadata`), {
+        apiId: 'BROKER_NOT_AVAILABLE',
+      });
+      return Promise.reject(error);
+    }
     return new Promise((resolve, reject) => {
       this.base[kGetConnection](broker, (error, connection) =>
         error ? reject(error) : resolve(connection as Connection),

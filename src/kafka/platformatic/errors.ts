@@ -107,6 +107,9 @@ export function toBackendError(error: unknown, context: ErrorContext): KafkaBack
       cause: error,
     });
   }
+  if (flattenErrors(error).some((e) => (e as { closed?: unknown }).closed === true)) {
+    return new KafkaBackendError(`${context.action}: the client was closed`, { cause: error });
+  }
   if (ids.size === 0 && isNetworkError(error)) return new BrokerUnreachableError(context.addresses, error);
   return new KafkaBackendError(`${context.action} failed: ${describe(error)}`, { cause: error });
 }

@@ -129,8 +129,9 @@ export class PlatformaticFetcher implements Fetcher {
     return [...this.#partitions.values()].filter((s) => s.paused).map(({ topic, partition }) => ({ topic, partition }));
   }
 
+  /** A poll in flight when close() is called resolves (with what it has); a poll after close() rejects. */
   async poll(maxWaitMs: number = this.#maxWaitMs): Promise<FetchedBatch[]> {
-    if (this.#closed) return [];
+    if (this.#closed) throw new KafkaBackendError('cannot poll: the fetcher is closed');
     const active = [...this.#partitions.values()].filter((s) => !s.paused);
     if (active.length === 0) {
       await this.#sleep(maxWaitMs);

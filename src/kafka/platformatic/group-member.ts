@@ -106,15 +106,17 @@ export class PlatformaticGroupMember implements GroupMember {
   async join(): Promise<void> {
     if (this.#stopped) throw new KafkaBackendError(`${this.#name}: cannot join after leave()`);
     if (this.#loop) throw new KafkaBackendError(`${this.#name}: join() was already called`);
+    // Heartbeats start with the first generation, not after the first onAssigned returns.
+    void this.#heartbeatLoop();
     try {
       await this.#rejoin();
     } catch (error) {
       this.#stopped = true;
+      this.#wakeHeartbeat?.();
       await this.#client.close();
       throw error;
     }
     this.#loop = this.#membershipLoop();
-    void this.#heartbeatLoop();
   }
 
   requestRejoin(): void {
@@ -335,6 +337,8 @@ export class PlatformaticGroupMember implements GroupMember {
     };
     this.#owned = [...assignment.partitions];
     this.#generation = generation;
+    // Stable from here: heartbeats resume while onAssigned runs (it may restore state for a long time).
+    this.#rebalancing = false;
     await options.onAssigned?.(assignment, generation);
     return true;
   }
@@ -383,8 +387,14 @@ export class PlatformaticGroupMember implements GroupMember {
   }
 
   async #coordinatorConnection(): Promise<Connection> {
-    this.#coordinator ??= await this.#client.findCoordinator('group', this.#options.groupId);
-    return this.#client.connectionToNode(this.#coordinator);
+    try {
+      this.#coordinator ??= await this.#client.findCoordinator('group', this.#options.groupId);
+      return await this.#client.connectionToNode(this.#coordinator);
+    } catch (error) {
+      // The coordinator's broker may be gone: look it up again on the next attempt.
+      this.#coordinator = undefined;
+      throw error;
+    }
   }
 
   #error(code: number, request: string): Error {

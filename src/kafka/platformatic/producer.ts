@@ -173,10 +173,17 @@ export class PlatformaticProducer implements Producer {
   }
 
   async #coordinatorConnection(): Promise<Connection> {
-    if (this.#transactionCoordinator === undefined) {
-      this.#transactionCoordinator = await this.#client.findCoordinator('transaction', this.#transactionalId as string);
+    try {
+      this.#transactionCoordinator ??= await this.#client.findCoordinator(
+        'transaction',
+        this.#transactionalId as string,
+      );
+      return await this.#client.connectionToNode(this.#transactionCoordinator);
+    } catch (error) {
+      // The coordinator's broker may be gone: look it up again on the next attempt.
+      this.#transactionCoordinator = undefined;
+      throw error;
     }
-    return this.#client.connectionToNode(this.#transactionCoordinator);
   }
 
   #forgetCoordinatorOn(error: unknown): void {
@@ -493,8 +500,14 @@ export class PlatformaticProducer implements Producer {
       await this.#client.withRetry(
         action,
         async () => {
-          coordinator ??= await this.#client.findCoordinator('group', groupId);
-          const connection = await this.#client.connectionToNode(coordinator);
+          let connection: Connection;
+          try {
+            coordinator ??= await this.#client.findCoordinator('group', groupId);
+            connection = await this.#client.connectionToNode(coordinator);
+          } catch (error) {
+            coordinator = undefined;
+            throw error;
+          }
           // All offsets in ONE TxnOffsetCommit (v3+ carries generation and member id, so a zombie is fenced).
           const response = await sendAllowingErrors(
             txnOffsetCommitV4.api,
