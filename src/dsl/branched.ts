@@ -11,9 +11,9 @@ export interface Branched<K, V> {
 }
 
 /** Without type arguments the result fits any Branched<K, V>; give them (`Branched.as<string, Order>(...)`) to pin it. */
-function branchedAs(name: string): Branched<never, never>;
+function branchedAs(name: string): Branched<any, any>;
 function branchedAs<K, V>(name: string): Branched<K, V>;
-function branchedAs(name: string): Branched<unknown, unknown> {
+function branchedAs(name: string): Branched<any, any> {
   return { name: validateName(name, 'branch') };
 }
 
