@@ -96,8 +96,7 @@ orders.merge(totals);
 orders.to('out', Produced.with(Serdes.String(), Serdes.Long()));
 // @ts-expect-error: count gives numbers; the aggregate is not a string
 counts.mapValues((n) => n.toUpperCase());
+const initialZero = () => 0;
+const wrongAggregator = () => 'not a number';
 // @ts-expect-error: the aggregator must return the aggregate's type
-grouped.aggregate(
-  () => 0,
-  () => 'not a number',
-);
+grouped.aggregate(initialZero, wrongAggregator);

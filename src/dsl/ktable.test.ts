@@ -47,7 +47,7 @@ test('a table row that keeps its group is subtracted and added in one step', () 
   const builder = new StreamsBuilder();
   builder
     .table<string, number>('scores', { valueSerde: Serdes.Integer() })
-    .groupBy((player, score) => ['all', score], { keySerde: Serdes.String(), valueSerde: Serdes.Integer() })
+    .groupBy((_player, score) => ['all', score], { keySerde: Serdes.String(), valueSerde: Serdes.Integer() })
     .reduce(
       (sum, score) => sum + score,
       (sum, score) => sum - score,
