@@ -1016,6 +1016,27 @@ export function runBackendContract(name: string, makeBackend: () => KafkaBackend
         await second.leave();
       });
 
+      it('a second live member with the same group.instance.id fences the first, which reports a FencedError', async () => {
+        const topic = await createTopic('contract-static-fence', 1);
+        const groupId = uniqueName('contract-static-fence');
+        const errors: Error[] = [];
+        const first = backend.createGroupMember(
+          memberOptions(groupId, [topic], { groupInstanceId: 'shared', onError: (error) => errors.push(error) }),
+        );
+        await withTimeout(first.join(), 30_000, 'first joins');
+        const second = backend.createGroupMember(memberOptions(groupId, [topic], { groupInstanceId: 'shared' }));
+        await withTimeout(second.join(), 30_000, 'second joins');
+        await eventually('the first member learns it was fenced', 20_000, () => {
+          assert.ok(errors.length > 0, 'onError was called');
+        });
+        assert.ok(errors[0] instanceof FencedError, `expected FencedError, got ${errors[0]}`);
+        const [description] = await backend.admin.describeGroups([groupId]);
+        assert.equal(description.members.length, 1);
+        assert.equal(description.members[0].memberId, second.generation()?.memberId);
+        await first.leave().catch(() => {});
+        await second.leave();
+      });
+
       it('a commit is accepted inside onRevoked and refused once the member is no longer in the group', async () => {
         const topic = await createTopic('contract-commit-revoke', 2);
         const groupId = uniqueName('contract-commit-revoke');

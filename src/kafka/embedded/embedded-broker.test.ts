@@ -228,6 +228,36 @@ describe('EmbeddedBroker', () => {
       await Promise.all([restarted.leave(), other.leave()]);
     }));
 
+  it('an assignor that throws fails join(); a later failure goes to onError and the member leaves', () =>
+    withBroker(async (broker) => {
+      await broker.admin.createTopics([{ name: 't', partitions: 2 }]);
+      const broken = member(broker, 'g', ['t'], {
+        assignor: () => {
+          throw new Error('assignor exploded');
+        },
+      });
+      await assert.rejects(broken.join(), /assignor exploded/);
+      assert.equal((await broker.admin.describeGroups(['g']))[0].members.length, 0);
+
+      const errors: Error[] = [];
+      let calls = 0;
+      const later = member(broker, 'g2', ['t'], {
+        onError: (error) => errors.push(error),
+        onAssigned: () => {
+          if (++calls === 2) throw new Error('onAssigned exploded');
+        },
+      });
+      await later.join();
+      later.requestRejoin();
+      const deadline = performance.now() + 5_000;
+      while (errors.length === 0) {
+        assert.ok(performance.now() < deadline, 'onError was called');
+        await sleep(10);
+      }
+      assert.match(errors[0].message, /onAssigned exploded/);
+      assert.equal((await broker.admin.describeGroups(['g2']))[0].members.length, 0, 'the failed member left');
+    }));
+
   it('a member that left cannot join again', () =>
     withBroker(async (broker) => {
       await broker.admin.createTopics([{ name: 't', partitions: 1 }]);

@@ -123,7 +123,7 @@ export class EmbeddedGroupMember implements GroupMember {
         `group "${this.options.groupId}": this member has no current generation (joining or rebalancing); offsets not committed`,
       );
     }
-    this.coordinator.commitOffsets(generation.memberId, generation.generationId, offsets);
+    this.coordinator.commitOffsets(generation.memberId, this.groupInstanceId, generation.generationId, offsets);
   }
 
   async leave(): Promise<void> {
@@ -206,7 +206,9 @@ export class EmbeddedGroupMember implements GroupMember {
         const assignments =
           joined.leaderId === joined.memberId && joined.members.length > 0 ? await this.assign(joined) : undefined;
         if (!this.active()) return;
-        const synced = await this.untilStopped(this.coordinator.sync(this.memberId, joined.generationId, assignments));
+        const synced = await this.untilStopped(
+          this.coordinator.sync(this.memberId, this.groupInstanceId, joined.generationId, assignments),
+        );
         if (!synced || !this.active()) return;
         if (synced.error) {
           this.onProtocolError(synced.error);
@@ -277,6 +279,8 @@ export class EmbeddedGroupMember implements GroupMember {
     if (this.status === 'stopped') return;
     this.status = 'stopped';
     this.stopHeartbeats();
+    this.stopSignal.resolve(undefined);
+    this.wake?.();
     if (this.memberId) this.coordinator.leave(this.memberId);
     this.current = undefined;
     this.owned = [];

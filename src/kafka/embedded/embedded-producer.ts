@@ -96,7 +96,9 @@ export class EmbeddedProducer implements Producer {
         `transactional producer "${transactionalId}": sendOffsetsToTransaction needs an open transaction; call beginTransaction() first`,
       );
     }
-    this.broker.group(group.groupId).validateTransactionalCommit(group.memberId, group.generationId);
+    this.broker
+      .group(group.groupId)
+      .validateTransactionalCommit(group.memberId, group.generationId, group.groupInstanceId ?? null);
     transaction.addOffsets(group.groupId, offsets);
   }
 

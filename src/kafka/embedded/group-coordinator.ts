@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  FencedError,
   type GroupDescription,
   type GroupMemberSubscription,
   KafkaBackendError,
@@ -172,6 +173,8 @@ export class GroupCoordinator {
       };
       this.members.set(member.memberId, member);
     } else {
+      if (this.fencedInstance(request.memberId, request.groupInstanceId))
+        return Promise.resolve({ error: 'FENCED_INSTANCE_ID' });
       member = this.members.get(request.memberId);
       if (!member) return Promise.resolve({ error: 'UNKNOWN_MEMBER_ID' });
       if (member.groupInstanceId !== request.groupInstanceId) return Promise.resolve({ error: 'FENCED_INSTANCE_ID' });
@@ -198,9 +201,11 @@ export class GroupCoordinator {
 
   sync(
     memberId: string,
+    groupInstanceId: string | null,
     generationId: number,
     assignments?: ReadonlyMap<string, MemberAssignment>,
   ): Promise<SyncResponse> {
+    if (this.fencedInstance(memberId, groupInstanceId)) return Promise.resolve({ error: 'FENCED_INSTANCE_ID' });
     const member = this.members.get(memberId);
     if (!member) return Promise.resolve({ error: 'UNKNOWN_MEMBER_ID' });
     if (generationId !== this.generation) return Promise.resolve({ error: 'ILLEGAL_GENERATION' });
@@ -222,6 +227,7 @@ export class GroupCoordinator {
   }
 
   heartbeat(memberId: string, generationId: number, groupInstanceId: string | null): GroupErrorCode | null {
+    if (this.fencedInstance(memberId, groupInstanceId)) return 'FENCED_INSTANCE_ID';
     const member = this.members.get(memberId);
     if (!member) return 'UNKNOWN_MEMBER_ID';
     if (member.groupInstanceId !== groupInstanceId) return 'FENCED_INSTANCE_ID';
@@ -237,7 +243,17 @@ export class GroupCoordinator {
   }
 
   /** OffsetCommit from a member: fenced by member id and generation, refused while the assignment is being synced. */
-  commitOffsets(memberId: string, generationId: number, offsets: readonly TopicPartitionOffset[]): void {
+  commitOffsets(
+    memberId: string,
+    groupInstanceId: string | null,
+    generationId: number,
+    offsets: readonly TopicPartitionOffset[],
+  ): void {
+    if (this.fencedInstance(memberId, groupInstanceId)) {
+      throw new FencedError(
+        `group "${this.groupId}": group.instance.id "${groupInstanceId}" now belongs to another member (FENCED_INSTANCE_ID); offsets not committed`,
+      );
+    }
     const member = this.members.get(memberId);
     if (!member) {
       throw new RebalanceInProgressError(
@@ -259,8 +275,13 @@ export class GroupCoordinator {
   }
 
   /** TxnOffsetCommit's check (EOS v2): the producer's group generation must still be current. */
-  validateTransactionalCommit(memberId: string, generationId: number): void {
+  validateTransactionalCommit(memberId: string, generationId: number, groupInstanceId: string | null = null): void {
     if (generationId < 0) return;
+    if (this.fencedInstance(memberId, groupInstanceId)) {
+      throw new FencedError(
+        `group "${this.groupId}": group.instance.id "${groupInstanceId}" now belongs to another member (FENCED_INSTANCE_ID); the transaction must abort`,
+      );
+    }
     if (!this.members.has(memberId)) {
       throw new RebalanceInProgressError(
         `group "${this.groupId}": member ${memberId} is no longer in the group (UNKNOWN_MEMBER_ID); the transaction must abort`,
@@ -314,6 +335,15 @@ export class GroupCoordinator {
     clearTimeout(this.rebalanceTimer);
     for (const member of this.members.values()) clearTimeout(member.sessionTimer);
     this.groupState = 'Dead';
+  }
+
+  /** Static membership: a request from an old member id of an instance that a newer member now holds. */
+  private fencedInstance(memberId: string, groupInstanceId: string | null): boolean {
+    if (groupInstanceId === null) return false;
+    for (const member of this.members.values()) {
+      if (member.groupInstanceId === groupInstanceId) return member.memberId !== memberId;
+    }
+    return false;
   }
 
   private update(member: MemberRecord, request: JoinRequest): void {
