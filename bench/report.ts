@@ -43,9 +43,11 @@ export interface BenchReport {
 export function sideResult(raw: Record<string, unknown> | undefined, why: string): SideResult {
   if (!raw) return { na: why };
   const processed = Number(raw.processed);
-  const cpu = Number(raw.cpuSecondsWindow);
+  // Sink workloads: the window ends when the sink topic holds the whole output.
+  const toOutput = raw.recordsPerSecToOutput !== undefined;
+  const cpu = Number(toOutput ? raw.cpuSecondsWindowToOutput : raw.cpuSecondsWindow);
   return {
-    recordsPerSec: Number(raw.recordsPerSec),
+    recordsPerSec: Number(toOutput ? raw.recordsPerSecToOutput : raw.recordsPerSec),
     cpuSecondsPerMillion: processed > 0 ? (cpu / processed) * 1e6 : Number.NaN,
     peakRssBytes: Number(raw.peakRssBytes),
     processed,

@@ -14,6 +14,8 @@ export class Meter {
   #cpuAtFirst = 0;
   #lastNs = 0n;
   #cpuAtLast = 0;
+  #outputNs = 0n;
+  #cpuAtOutput = 0;
   #at10PercentNs = 0n;
   #at90PercentNs = 0n;
   readonly #mark10: number;
@@ -69,6 +71,12 @@ export class Meter {
     this.#resolveDone();
   }
 
+  /** Marks the moment the sink topic held the whole output (sink workloads: the end of their window). */
+  markOutputComplete(): void {
+    this.#outputNs = process.hrtime.bigint();
+    this.#cpuAtOutput = cpuMicros();
+  }
+
   /** The result; after a timeout the figures cover what was processed until now. */
   result(workload: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
     const timedOut = this.#lastNs === 0n;
@@ -96,10 +104,17 @@ export class Meter {
       cpuSecondsRun: (cpuEnd - this.#cpuAtStart) / 1e6,
       cpuSecondsProcess: cpuMicros() / 1e6,
       peakRssBytes: peakRssBytes(),
+      ...(this.#outputNs > 0n && this.#firstNs > 0n
+        ? {
+            outputCompleteMs: Number(this.#outputNs - this.#firstNs) / 1e6,
+            recordsPerSecToOutput: n / (Number(this.#outputNs - this.#firstNs) / 1e9),
+            cpuSecondsWindowToOutput: (this.#cpuAtOutput - this.#cpuAtFirst) / 1e6,
+          }
+        : {}),
       runtime: `node ${process.version}`,
       // The measurement window on the monotonic clock in µs (the clock of --cpu-prof's sample times).
       windowStartMicros: Number(this.#firstNs / 1000n),
-      windowEndMicros: Number(end / 1000n),
+      windowEndMicros: Number((this.#outputNs > 0n ? this.#outputNs : end) / 1000n),
       ...extra,
     };
   }

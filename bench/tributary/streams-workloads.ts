@@ -11,6 +11,7 @@ import { Serdes } from '../../src/serdes/serdes.ts';
 import type { KeyValueStore } from '../../src/state/key-value-store.ts';
 import { Stores } from '../../src/state/stores.ts';
 import type { Meter } from './meter.ts';
+import { SinkWatcher } from './sink-watcher.ts';
 
 const STORE = 'bench-store';
 
@@ -81,9 +82,21 @@ export async function runStreamsWorkload(options: StreamsWorkloadOptions): Promi
   const timedOut = new Promise<void>((resolve) => {
     timer = setTimeout(resolve, options.timeoutMs);
   });
-  await Promise.race([streams.start(), failed]);
-  await Promise.race([meter.done, timedOut, failed]);
-  clearTimeout(timer);
+  // Sink workloads end when the sink topic holds the whole output (acknowledged by the broker), not when the
+  // last record was handed to the sink node: buffered output is work not yet done.
+  const sinkWatcher = options.sink ? await SinkWatcher.open(options.bootstrap, options.sink) : undefined;
+  try {
+    await Promise.race([streams.start(), failed]);
+    await Promise.race([meter.done, timedOut, failed]);
+    if (sinkWatcher && !meter.result(workload).timedOut) {
+      await Promise.race([sinkWatcher.waitFor(meter.expected), timedOut, failed]);
+      if (sinkWatcher.reached) meter.markOutputComplete();
+    }
+  } finally {
+    clearTimeout(timer);
+    sinkWatcher?.stop();
+    await sinkWatcher?.close();
+  }
   const extra = { store: workload === 'passthrough' ? 'none' : 'in-memory', client: 'tributary' };
   await streams.close({ timeoutMs: 30_000 });
   streams.cleanUp();

@@ -25,6 +25,8 @@ final class Meter {
     private volatile long cpuAtFirst;
     private volatile long lastNanos;
     private volatile long cpuAtLast;
+    private volatile long outputNanos;
+    private volatile long cpuAtOutput;
     private volatile long at10PercentNanos;
     private volatile long at90PercentNanos;
 
@@ -49,6 +51,20 @@ final class Meter {
         lastNanos = System.nanoTime();
         cpuAtLast = processCpuNanos();
         done.countDown();
+    }
+
+    /** Marks the moment the sink topic held the whole output (sink workloads: the end of their window). */
+    void markOutputComplete() {
+        outputNanos = System.nanoTime();
+        cpuAtOutput = processCpuNanos();
+    }
+
+    boolean timedOut() {
+        return lastNanos == 0;
+    }
+
+    long expected() {
+        return expected;
     }
 
     long processed() {
@@ -84,6 +100,12 @@ final class Meter {
         out.put("cpuSecondsWindow", firstNanos == 0 ? 0 : (cpuEnd - cpuAtFirst) / 1e9);
         out.put("cpuSecondsRun", (cpuEnd - cpuAtStart) / 1e9);
         out.put("cpuSecondsProcess", processCpuNanos() / 1e9);
+        if (outputNanos > 0 && firstNanos > 0) {
+            double toOutputMs = (outputNanos - firstNanos) / 1e6;
+            out.put("outputCompleteMs", toOutputMs);
+            out.put("recordsPerSecToOutput", n / (toOutputMs / 1000));
+            out.put("cpuSecondsWindowToOutput", (cpuAtOutput - cpuAtFirst) / 1e9);
+        }
         out.put("peakRssBytes", peakRssBytes());
         out.put("runtime", "java " + System.getProperty("java.version") + ", max heap "
                 + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB");
