@@ -198,7 +198,7 @@ export class PlatformaticFetcher implements Fetcher {
     let response: FetchResponse;
     try {
       const connection: Connection = await this.#client.connectionTo(metadata, leader);
-      response = await sendAllowingErrors(
+      const fetching = sendAllowingErrors(
         fetchApi,
         connection,
         Math.max(0, Math.floor(maxWaitMs)),
@@ -211,6 +211,21 @@ export class PlatformaticFetcher implements Fetcher {
         [],
         '',
       );
+      fetching.catch(() => undefined);
+      // A broker that stopped answering (but kept the connection) must not stall poll() for a request timeout.
+      const bound = Math.max(0, maxWaitMs) + this.#client.config.connectTimeoutMs + 1_000;
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`no fetch response from broker ${leader} within ${bound} ms`)),
+          bound,
+        );
+      });
+      try {
+        response = await Promise.race([fetching, timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
     } catch {
       if (this.#closed) return [];
       // The leader is gone or moving (e.g. a broker died): look it up again next poll, keep the others going.

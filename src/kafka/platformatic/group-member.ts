@@ -28,6 +28,7 @@ import type { ResolvedConfig } from './config.ts';
 import { partitionError, toBackendError } from './errors.ts';
 
 const PROTOCOL_TYPE = 'consumer';
+const LEAVE_GRACE_MS = 5_000;
 const EMPTY = Buffer.alloc(0);
 
 // Kafka error codes the membership loop reacts to.
@@ -485,7 +486,8 @@ export class PlatformaticGroupMember implements GroupMember {
     this.#stopped = true;
     this.#wakeLoop?.();
     this.#wakeHeartbeat?.();
-    await this.#loop;
+    // The loop may be parked in a JoinGroup the broker holds until the group settles: wait a bounded time.
+    await Promise.race([this.#loop, delay(LEAVE_GRACE_MS)]);
     try {
       await this.#revoke();
     } finally {
@@ -493,10 +495,14 @@ export class PlatformaticGroupMember implements GroupMember {
       // the session keeps its assignment without a rebalance.
       if (this.#memberId && !this.#options.groupInstanceId) {
         try {
-          const connection = await this.#coordinatorConnection();
-          await sendAllowingErrors(leaveGroupV5.api, connection, this.#options.groupId, [
-            { memberId: this.#memberId, groupInstanceId: null, reason: 'leaving' },
-          ]);
+          const leaving = (async () => {
+            const connection = await this.#coordinatorConnection();
+            await sendAllowingErrors(leaveGroupV5.api, connection, this.#options.groupId, [
+              { memberId: this.#memberId, groupInstanceId: null, reason: 'leaving' },
+            ]);
+          })();
+          leaving.catch(() => undefined);
+          await Promise.race([leaving, delay(LEAVE_GRACE_MS)]);
         } catch {
           // Leaving is best effort: the session timeout removes the member anyway.
         }

@@ -27,6 +27,7 @@ import { type Compression, encodeRecordBatch, estimateRecordSize } from './recor
 /** Below the broker's default message.max.bytes (1 MiB) with room for batch and request overhead. */
 const MAX_BATCH_BYTES = 900 * 1024;
 const INT32_MAX = 2 ** 31 - 1;
+const CLOSE_GRACE_MS = 10_000;
 
 /** Produce errors after which resending the same batch (same sequence numbers) is safe and may succeed. */
 const RETRIABLE_PRODUCE = [
@@ -582,7 +583,8 @@ export class PlatformaticProducer implements Producer {
 
   async close(): Promise<void> {
     if (this.#closed) return;
-    await Promise.allSettled([...this.#inflight]);
+    // Sends in flight get a bounded grace period; past it, closing the connections fails them.
+    await Promise.race([Promise.allSettled([...this.#inflight]), delay(CLOSE_GRACE_MS)]);
     this.#closed = true;
     await this.#client.close();
   }
