@@ -905,6 +905,49 @@ export function runBackendContract(name: string, makeBackend: () => KafkaBackend
           log.indexOf('b assigned 2') > log.indexOf('a revoke done'),
           `b received partitions only after a finished revoking: ${log.join(', ')}`,
         );
+
+        await b.leave();
+        await eventually('a takes over all partitions once b left', 30_000, () => {
+          assert.equal(received.get('a')?.partitions.length, 4);
+        });
+        assert.equal(log.at(-1), 'a assigned 4');
+        await a.leave();
+      });
+
+      it('a member left without partitions still gets its assignment userData', async () => {
+        const topic = await createTopic('contract-spare', 1);
+        const groupId = uniqueName('contract-spare');
+        const received = new Map<string, MemberAssignment>();
+        const assignor: GroupAssignor = (input) => {
+          const result = new Map<string, MemberAssignment>();
+          for (const [memberId, assignment] of roundRobinAssignor(input)) {
+            result.set(memberId, {
+              partitions: assignment.partitions,
+              userData: Buffer.from(`${assignment.partitions.length}`),
+            });
+          }
+          return result;
+        };
+        const make = (name: string) =>
+          backend.createGroupMember(
+            memberOptions(groupId, [topic], {
+              assignor,
+              onAssigned: (assignment) => {
+                received.set(name, assignment);
+              },
+            }),
+          );
+        const a = make('a');
+        await withTimeout(a.join(), 30_000, 'a joins');
+        const b = make('b');
+        await withTimeout(b.join(), 30_000, 'b joins');
+        await eventually('both hold the same generation', 30_000, () => {
+          assert.equal(a.generation()?.generationId, b.generation()?.generationId);
+          assert.equal((received.get('a')?.partitions.length ?? 0) + (received.get('b')?.partitions.length ?? 0), 1);
+        });
+        const spare = received.get('a')?.partitions.length === 0 ? received.get('a') : received.get('b');
+        assert.deepEqual(spare?.partitions, []);
+        assert.equal(spare?.userData.toString(), '0');
         await Promise.all([a.leave(), b.leave()]);
       });
 
