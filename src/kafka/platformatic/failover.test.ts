@@ -140,7 +140,10 @@ describe('PlatformaticBackend when a broker dies', {
     }
     await killed;
 
-    const committed = await backend.admin.fetchCommittedOffsets(groupId);
+    const committed = await backend.admin.fetchCommittedOffsets(
+      groupId,
+      [0, 1, 2].map((partition) => ({ topic: input, partition })),
+    );
     assert.deepEqual(
       committed.map((c) => c.offset),
       [transactions, transactions, transactions],

@@ -155,7 +155,11 @@ describe('PlatformaticGroupMember on real Kafka', { skip: kafkaAddress ? false :
       member.generation() as GroupGeneration,
     );
     await producer.commitTransaction();
-    const committed = await backend.admin.fetchCommittedOffsets(groupId);
+    // Named partitions: Kafka answers UNSTABLE_OFFSET_COMMIT (retried) until the commit markers are written.
+    const committed = await backend.admin.fetchCommittedOffsets(groupId, [
+      { topic, partition: 0 },
+      { topic, partition: 1 },
+    ]);
     assert.deepEqual(
       committed.sort((x, y) => x.partition - y.partition),
       [
