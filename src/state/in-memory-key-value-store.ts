@@ -59,19 +59,38 @@ export class InMemoryKeyValueStore<K, V> implements TimestampedKeyValueStore<K, 
     return this.open;
   }
 
+  // The last serialized primitive key: an aggregation reads and then writes the same key, so this halves the
+  // serialization work on the hot path. Objects are not remembered (they could change between calls).
+  private lastKey: unknown = undefined;
+  private lastKeyBytes: Buffer | undefined;
+  private lastMapKey = '';
+
   private serializeKey(key: K): Buffer {
+    if (key === this.lastKey && this.lastKeyBytes !== undefined) return this.lastKeyBytes;
     const bytes = this.keySerde.serializer(this.changelogTopic ?? this.name, key);
     if (bytes === null) throw new TypeError(`store "${this.name}" does not accept a null key`);
+    if (typeof key !== 'object') {
+      this.lastKey = key;
+      this.lastKeyBytes = bytes;
+      this.lastMapKey = bytes.toString('latin1');
+    } else {
+      this.lastKeyBytes = undefined;
+    }
     return bytes;
   }
 
+  private mapKeyOf(key: K): string {
+    const bytes = this.serializeKey(key);
+    return bytes === this.lastKeyBytes ? this.lastMapKey : bytes.toString('latin1');
+  }
+
   getWithTimestamp(key: K): ValueAndTimestamp<V> | undefined {
-    const entry = this.entries.get(this.serializeKey(key).toString('latin1'));
+    const entry = this.entries.get(this.mapKeyOf(key));
     return entry === undefined ? undefined : { value: entry.value, timestamp: entry.timestamp };
   }
 
   get(key: K): V | undefined {
-    return this.entries.get(this.serializeKey(key).toString('latin1'))?.value;
+    return this.entries.get(this.mapKeyOf(key))?.value;
   }
 
   put(key: K, value: V | null | undefined): void {
@@ -80,7 +99,7 @@ export class InMemoryKeyValueStore<K, V> implements TimestampedKeyValueStore<K, 
 
   putWithTimestamp(key: K, value: V | null | undefined, timestamp: number): void {
     const keyBytes = this.serializeKey(key);
-    const mapKey = keyBytes.toString('latin1');
+    const mapKey = keyBytes === this.lastKeyBytes ? this.lastMapKey : keyBytes.toString('latin1');
     if (value === null || value === undefined) {
       this.deleteMapKey(mapKey, key, keyBytes, timestamp);
       return;
