@@ -113,20 +113,42 @@ async function start(args: string[]): Promise<number> {
     return 0;
   }
   log(`Kafka ${cluster.version} at ${cluster.bootstrap} (${nodes} node${nodes === 1 ? '' : 's'}). Ctrl-C to stop.`);
-  // Stay alive until a signal starts the stop, then wait for it.
-  const keepAlive = setInterval(() => {}, 1 << 30);
-  await new Promise<void>((resolve) => {
+  // Stay in the foreground until a signal starts the stop, or a broker dies on its own.
+  const running = cluster;
+  const crashed = await new Promise<number | undefined>((resolve) => {
     const check = setInterval(() => {
       if (stopping) {
         clearInterval(check);
-        resolve();
+        resolve(undefined);
+        return;
       }
-    }, 100);
+      const dead = running.pids.findIndex((pid) => !isAlive(pid));
+      if (dead >= 0) {
+        clearInterval(check);
+        resolve(dead + 1);
+      }
+    }, 500);
   });
+  if (crashed !== undefined) {
+    log(
+      `Kafka node ${crashed} exited on its own; see ${running.baseDir}/node${crashed}/logs/server.log. Stopping the rest.`,
+    );
+    await running.stop({ keepDir: true });
+    log(`Stopped. Logs kept in ${running.baseDir}`);
+    return 1;
+  }
   await stopping;
-  clearInterval(keepAlive);
   log('Kafka stopped and its directory deleted.');
   return 0;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function stop(args: string[]): Promise<number> {

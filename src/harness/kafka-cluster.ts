@@ -76,8 +76,8 @@ export interface KafkaCluster {
   stopNode(nodeId: number): Promise<void>;
   /** Starts a stopped or killed node again on its old ports and data; resolves when its port answers. */
   restartNode(nodeId: number): Promise<void>;
-  /** Kills every node and deletes the working directory. Idempotent. */
-  stop(): Promise<void>;
+  /** Kills every node and deletes the working directory (kept with `keepDir`). Idempotent. */
+  stop(options?: { keepDir?: boolean }): Promise<void>;
 }
 
 /** The harness failed: no Java, no jars, a busy port, a broker that died or did not come up in time. */
@@ -321,12 +321,12 @@ export async function startKafkaCluster(options: KafkaClusterOptions = {}): Prom
       if (restart.code !== 0 || !restarted) throw failure(`Kafka node ${nodeId} did not restart`, restart);
       pids = restarted.split(',').map(Number);
     },
-    async stop() {
+    async stop(stopOptions) {
       if (stopped) return;
       stopped = true;
       liveClusters.delete(live);
       const stopArgs = ['--dir', baseDir, '--kill'];
-      if (keepDir) stopArgs.push('--keep');
+      if (stopOptions?.keepDir ?? keepDir) stopArgs.push('--keep');
       const stop = await runScript('stop-kafka.sh', stopArgs, process.env, 60_000, options.onLog);
       killWatchdog(live);
       if (stop.code !== 0) throw failure(`could not stop the Kafka cluster in ${baseDir}`, stop);
