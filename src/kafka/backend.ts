@@ -268,6 +268,11 @@ export interface GroupMember {
   commitOffsets(offsets: readonly TopicPartitionOffset[]): Promise<void>;
   /** Leaves the group (revoking first) and stops heartbeating. Static members stay registered until session timeout, as in Kafka. */
   leave(): Promise<void>;
+  /**
+   * Test-only: simulates this process dying. Heartbeats stop with no revoke and no LeaveGroup, so the group
+   * removes the member only after its session timeout, exactly as when a real process is killed.
+   */
+  crash?(): Promise<void>;
 }
 
 // ------------------------------------------------------------------------------------------------ backend
