@@ -71,8 +71,16 @@ export interface BuiltTopology {
   readonly internalTopics: readonly InternalTopicSpec[];
   /** Groups of topics that must have equal partition counts (joins, and sources of one sub-topology). */
   readonly copartitionGroups: readonly (readonly string[])[];
-  /** Creates the task for one partition of a sub-topology. */
-  createTask(id: TaskId, context: TaskEnvironment): StreamTask;
+  /**
+   * Creates the task for one partition of a sub-topology. By default the task reads partition `id.partition`
+   * of every topic in `sourceTopics`.
+   *
+   * `inputPartitions` (a compatible addition: older callers pass two arguments) names the task's partitions
+   * explicitly. Pass it when a source topic has fewer partitions than the task number (that topic then has no
+   * partition in this task, as Kafka Streams' partition grouper does) and for pattern sources, whose matched
+   * topics only the driver knows.
+   */
+  createTask(id: TaskId, context: TaskEnvironment, inputPartitions?: readonly TopicPartition[]): StreamTask;
 }
 
 /** What a task needs from its driver. */
