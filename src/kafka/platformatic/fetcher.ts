@@ -53,6 +53,7 @@ export class PlatformaticFetcher implements Fetcher {
   readonly #partitions = new Map<string, PartitionState>();
   #needsMetadata = false;
   #closed = false;
+  #polling: Promise<unknown> = Promise.resolve();
   #wake: (() => void) | undefined;
 
   constructor(config: ResolvedConfig, options: FetcherOptions = {}) {
@@ -130,8 +131,16 @@ export class PlatformaticFetcher implements Fetcher {
   }
 
   /** A poll in flight when close() is called resolves (with what it has); a poll after close() rejects. */
-  async poll(maxWaitMs: number = this.#maxWaitMs): Promise<FetchedBatch[]> {
-    if (this.#closed) throw new KafkaBackendError('cannot poll: the fetcher is closed');
+  poll(maxWaitMs: number = this.#maxWaitMs): Promise<FetchedBatch[]> {
+    if (this.#closed) return Promise.reject(new KafkaBackendError('cannot poll: the fetcher is closed'));
+    // Overlapping polls would fetch the same positions twice: each waits for the one before it.
+    const result = this.#polling.then(() => this.#poll(maxWaitMs));
+    this.#polling = result.catch(() => undefined);
+    return result;
+  }
+
+  async #poll(maxWaitMs: number): Promise<FetchedBatch[]> {
+    if (this.#closed) return [];
     const active = [...this.#partitions.values()].filter((s) => !s.paused);
     if (active.length === 0) {
       await this.#sleep(maxWaitMs);

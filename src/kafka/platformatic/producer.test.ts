@@ -159,4 +159,33 @@ describe('PlatformaticBackend producer and fetcher on real Kafka', {
     );
     await producer.close();
   });
+
+  it('recovers after the broker refuses a batch, idempotent and transactional alike', { timeout: 60_000 }, async () => {
+    const topic = uniqueName('pf-refused');
+    await backend.admin.createTopics([{ name: topic, partitions: 1, configs: { 'cleanup.policy': 'compact' } }]);
+    const keyed = (v: string) => ({ topic, partition: 0, key: Buffer.from(v), value: Buffer.from(v) });
+    const keyless = { topic, partition: 0, key: null, value: Buffer.from('no key') };
+    const idempotent = await backend.createProducer();
+    await idempotent.send([keyed('a')]);
+    await assert.rejects(idempotent.send([keyless]), (e: Error) => e.message.includes(topic));
+    assert.equal((await idempotent.send([keyed('b')]))[0].offset, 1);
+    await idempotent.close();
+
+    const transactional = await backend.createProducer({ transactionalId: uniqueName('refused') });
+    await transactional.beginTransaction();
+    await transactional.send([keyed('c')]);
+    await assert.rejects(transactional.send([keyless]));
+    await assert.rejects(transactional.commitTransaction(), /abort/);
+    await transactional.abortTransaction();
+    await transactional.beginTransaction();
+    await transactional.send([keyed('d')]);
+    await transactional.commitTransaction();
+    await transactional.close();
+
+    const fetcher = backend.createFetcher({ isolationLevel: 'read_committed' });
+    fetcher.assign([{ topic, partition: 0 }]);
+    const values = (await drain(fetcher, 3)).flatMap((b) => b.records.map((r) => r.value?.toString()));
+    assert.deepEqual(values, ['a', 'b', 'd']);
+    await fetcher.close();
+  });
 });
