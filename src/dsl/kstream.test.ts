@@ -254,3 +254,24 @@ test('default.value.serde from the config is used where no serde is given', () =
   driver.createInputTopic<string, number>('in').pipeInput('k', 21);
   assert.equal(driver.createOutputTopic<string, number>('out').readValue(), 42);
 });
+
+test('a timestamp extractor in Consumed gives records their event time; headers pass through to the sink', () => {
+  const builder = new StreamsBuilder();
+  builder
+    .stream('events', {
+      valueSerde: Serdes.JSON<{ at: number; what: string }>(),
+      timestampExtractor: { extract: (record) => (record.value as { at: number }).at },
+    })
+    .mapValues((event) => event.what)
+    .to('out');
+  const driver = new TopologyTestDriver(builder.build(), { 'application.id': 'app' });
+  const input = driver.createInputTopic('events', Serdes.String(), Serdes.JSON<{ at: number; what: string }>());
+  input.pipeInput('k', { at: 1_234, what: 'login' }, 99, [{ key: 'trace', value: Buffer.from('t-1') }]);
+  const record = driver.createOutputTopic('out').readRecord();
+  assert.equal(record.value, 'login');
+  assert.equal(record.timestamp, 1_234);
+  assert.deepEqual(
+    record.headers.map((h) => [h.key, h.value?.toString()]),
+    [['trace', 't-1']],
+  );
+});
