@@ -158,8 +158,7 @@ export class Topology {
   addStateStoreInternal(builder: StoreBuilder, generatedName: boolean, ...processorNames: string[]): this {
     if (this.stores.has(builder.name)) throw new TopologyException(`a store named "${builder.name}" was already added`);
     this.stores.set(builder.name, { builder, generatedName });
-    if (processorNames.length > 0) this.connectProcessorAndStateStores(processorNames[0], builder.name);
-    for (const processor of processorNames.slice(1)) this.connectProcessorAndStateStores(processor, builder.name);
+    for (const processor of processorNames) this.connectProcessorAndStateStores(processor, builder.name);
     return this;
   }
 
