@@ -64,6 +64,14 @@ export async function prepareTopics(
   if (missing.length > 0) throw new MissingSourceTopicException(missing.sort(), topology.applicationId);
 
   const counts = new Map<string, number>();
+  // Output topics that exist now: the record collector partitions by their counts without asking first.
+  const sinks = [...new Set(topology.subtopologies.flatMap((s) => s.sinkTopics))].filter(
+    (t) => !internalNames.has(t) && existing.has(t) && !userSources.includes(t),
+  );
+  if (sinks.length > 0) {
+    for (const description of await admin.describeTopics(sinks))
+      counts.set(description.name, description.partitions.length);
+  }
   if (userSources.length > 0) {
     for (const description of await admin.describeTopics(userSources))
       counts.set(description.name, description.partitions.length);

@@ -45,6 +45,7 @@ export class StreamsRecordCollector implements RecordCollector {
   #unresolved: { source: OutgoingRecord; taskId: string }[] = [];
   #inflight: Promise<void> = Promise.resolve();
   #fatal: Error | undefined;
+  #resolving = false;
   #roundRobin = new Map<string, number>();
   #sentCount = 0;
   /** The task whose output is being collected, for error reports. Set by the stream thread. */
@@ -84,6 +85,20 @@ export class StreamsRecordCollector implements RecordCollector {
 
   /** Starts sending what is pending, without waiting. Called at the end of every processing round. */
   dispatch(): void {
+    if (this.#unresolved.length > 0 && !this.#resolving) {
+      // Learn the partition counts of the new topics in the background, then send their records.
+      this.#resolving = true;
+      this.#inflight = this.#inflight.then(async () => {
+        try {
+          await this.#resolveUnknownTopics();
+        } catch (error) {
+          this.#fatal ??= error instanceof Error ? error : new Error(String(error));
+        } finally {
+          this.#resolving = false;
+        }
+        this.dispatch();
+      });
+    }
     if (this.#pending.length === 0) return;
     const batch = this.#pending;
     this.#pending = [];
@@ -93,10 +108,13 @@ export class StreamsRecordCollector implements RecordCollector {
 
   /** Sends everything collected and waits until the producer acknowledged it. Throws a fatal send error. */
   async flush(): Promise<void> {
-    if (this.#unresolved.length > 0) await this.#resolveUnknownTopics();
-    this.dispatch();
-    await this.#inflight;
-    if (this.#fatal !== undefined) throw this.#fatal;
+    for (;;) {
+      this.dispatch();
+      const current = this.#inflight;
+      await current;
+      if (this.#fatal !== undefined) throw this.#fatal;
+      if (current === this.#inflight && this.#pending.length === 0 && this.#unresolved.length === 0) return;
+    }
   }
 
   /** Drops what was not sent (a dirty close). */
