@@ -21,6 +21,11 @@ export interface ChildOptions {
   readonly timeoutMs: number;
   /** Written to our stderr before the run, so a long bench shows where it is. */
   readonly label?: string;
+  /**
+   * Called for every line the child prints on stdout; `reply` writes a line to the child's stdin (the sink
+   * watcher uses it to tell a sink app that its output is complete).
+   */
+  readonly onLine?: (line: string, reply: (line: string) => void) => void;
 }
 
 const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ on Linux
@@ -35,12 +40,21 @@ export function runMeasuredChild(command: string, args: readonly string[], optio
   const child = spawn(command, args, {
     cwd: options.cwd,
     env: options.env ?? process.env,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stdout = '';
   let stderr = '';
+  let partial = '';
+  const reply = (line: string) => {
+    if (child.stdin.writable) child.stdin.write(`${line}\n`);
+  };
+  child.stdin.on('error', () => {}); // the child may exit without reading
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
     stdout += chunk;
+    if (!options.onLine) return;
+    const lines = (partial + chunk).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) options.onLine(line, reply);
   });
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
     stderr = (stderr + chunk).slice(-8000);
@@ -73,6 +87,7 @@ export function runMeasuredChild(command: string, args: readonly string[], optio
       reject(new Error(`cannot start ${command}: ${error.message}`));
     });
     child.on('close', (exitCode) => {
+      child.stdin.destroy();
       clearInterval(sampler);
       clearTimeout(killer);
       resolve({

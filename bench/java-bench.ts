@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { type ChildRun, runMeasuredChild } from './child-process-meter.ts';
+import { type ChildOptions, type ChildRun, runMeasuredChild } from './child-process-meter.ts';
 
 const PROJECT_DIR = resolve(import.meta.dirname, '../java/streams-bench');
 const JAR = join(PROJECT_DIR, 'target/streams-bench-1.0.0.jar');
@@ -43,9 +43,10 @@ export function runJavaBench(
   options: Readonly<Record<string, string | number>>,
   timeoutMs: number,
   label?: string,
+  onLine?: ChildOptions['onLine'],
 ): Promise<ChildRun> {
   const classpath = `${JAR}:${readFileSync(CLASSPATH_FILE, 'utf8').trim()}`;
   const args = [...JAVA_OPTS, '-cp', classpath, MAIN_CLASS, workload];
   for (const [name, value] of Object.entries(options)) args.push(`--${name}`, String(value));
-  return runMeasuredChild('java', args, { timeoutMs, label });
+  return runMeasuredChild('java', args, { timeoutMs, label, onLine });
 }

@@ -52,7 +52,7 @@ export function sideResult(raw: Record<string, unknown> | undefined, why: string
     peakRssBytes: Number(raw.peakRssBytes),
     processed,
     expected: Number(raw.expected),
-    timedOut: Boolean(raw.timedOut),
+    timedOut: Boolean(raw.timedOut) || raw.outputComplete === false,
     raw,
   };
 }

@@ -19,7 +19,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { consumerPerfTest, producerPerfTest } from './anchors.ts';
 import { type BenchBroker, startBenchBroker } from './broker.ts';
-import { cpuSecondsOf, runMeasuredChild } from './child-process-meter.ts';
+import { type ChildOptions, cpuSecondsOf, runMeasuredChild } from './child-process-meter.ts';
 import { ensureJavaBenchBuilt, JAVA_OPTS, runJavaBench } from './java-bench.ts';
 import {
   type AnchorRow,
@@ -31,6 +31,7 @@ import {
   writeReport,
 } from './report.ts';
 import { sinkRecords } from './sink-records.ts';
+import { SinkWatcher } from './sink-watcher.ts';
 
 interface Workload {
   /** The row's name; also the workload both programs run unless `program` says otherwise. */
@@ -39,6 +40,8 @@ interface Workload {
   readonly sink: boolean;
   /** The workload name both programs are given (variants of one workload share it). */
   readonly program?: string;
+  /** The app's window ends when the sink holds the whole output (bench/sink-watcher.ts). */
+  readonly watchSink?: boolean;
   /** Extra options for the Java program only. */
   readonly javaOptions?: Readonly<Record<string, string>>;
 }
@@ -47,7 +50,7 @@ interface Workload {
 const WORKLOADS: readonly Workload[] = [
   { name: 'raw-consume', description: 'raw consume (seam vs Java KafkaConsumer)', sink: false },
   { name: 'raw-consume-produce', description: 'raw consume+produce (seam vs Java clients)', sink: true },
-  { name: 'passthrough', description: 'stateless filter → mapValues → to', sink: true },
+  { name: 'passthrough', description: 'stateless filter → mapValues → to', sink: true, watchSink: true },
   { name: 'kv-store', description: 'processor with a KV store: get + put', sink: false },
   {
     name: 'kv-store-mem',
@@ -190,6 +193,7 @@ async function runAll(broker: BenchBroker, stateRoot: string): Promise<BenchRepo
       if (!opts['skip-java']) {
         const stateDir = join(stateRoot, `java-${w.name}-${input.valueSize}-${input.partitions}`);
         const brokerCpu = brokerCpuMeter(broker);
+        const watch = await sinkWatch(w, sinkTopic(input, w, 'java'), input.records);
         const run = await runJavaBench(
           w.program ?? w.name,
           {
@@ -201,7 +205,9 @@ async function runAll(broker: BenchBroker, stateRoot: string): Promise<BenchRepo
           },
           runTimeoutMs + 60_000,
           `kafka streams ${tag}`,
+          watch?.onLine,
         );
+        await watch?.close();
         java = await withSinkRecords(
           withBrokerCpu(run.result, brokerCpu),
           w.sink ? sinkTopic(input, w, 'java') : undefined,
@@ -229,10 +235,13 @@ async function runAll(broker: BenchBroker, stateRoot: string): Promise<BenchRepo
         };
         for (const [k, v] of Object.entries(options)) args.push(`--${k}`, String(v));
         const brokerCpu = brokerCpuMeter(broker);
+        const watch = await sinkWatch(w, sinkTopic(input, w, 'tributary'), input.records);
         const run = await runMeasuredChild(process.execPath, args, {
           timeoutMs: runTimeoutMs + 60_000,
           label: `tributary ${tag}`,
+          onLine: watch?.onLine,
         });
+        await watch?.close();
         if (run.result && 'na' in run.result) {
           tribWhy = String(run.result.na);
         } else {
@@ -361,6 +370,34 @@ function withBrokerCpu(
   brokerCpu: () => number,
 ): Record<string, unknown> | undefined {
   return result && { ...result, brokerCpuSecondsWholeRun: brokerCpu() };
+}
+
+/**
+ * For a sink workload: a watcher connected before the app starts; once the app says it processed its input,
+ * it polls the sink and answers `output-complete` when the sink holds `records` records.
+ */
+async function sinkWatch(
+  w: Workload,
+  topic: string,
+  records: number,
+): Promise<{ onLine: NonNullable<ChildOptions['onLine']>; close(): Promise<void> } | undefined> {
+  if (!w.watchSink || !bootstrapInUse) return undefined;
+  const watcher = await SinkWatcher.open(bootstrapInUse, topic);
+  return {
+    onLine: (line, reply) => {
+      if (!line.includes('"event":"processed"')) return;
+      watcher.waitFor(records).then(
+        () => {
+          if (watcher.reached) reply('output-complete');
+        },
+        (error) => process.stderr.write(`  sink watcher on ${topic} failed: ${(error as Error).message}\n`),
+      );
+    },
+    close: async () => {
+      watcher.stop();
+      await watcher.close();
+    },
+  };
 }
 
 /** Adds how many records the sink topic holds (checked after the app exited). */

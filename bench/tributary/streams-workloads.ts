@@ -11,7 +11,7 @@ import { Serdes } from '../../src/serdes/serdes.ts';
 import type { KeyValueStore } from '../../src/state/key-value-store.ts';
 import { Stores } from '../../src/state/stores.ts';
 import type { Meter } from './meter.ts';
-import { SinkWatcher } from './sink-watcher.ts';
+import { awaitOutputComplete } from './output-signal.ts';
 
 const STORE = 'bench-store';
 
@@ -84,20 +84,23 @@ export async function runStreamsWorkload(options: StreamsWorkloadOptions): Promi
   });
   // Sink workloads end when the sink topic holds the whole output (acknowledged by the broker), not when the
   // last record was handed to the sink node: buffered output is work not yet done.
-  const sinkWatcher = options.sink ? await SinkWatcher.open(options.bootstrap, options.sink) : undefined;
+  const deadline = Date.now() + options.timeoutMs;
+  let outputComplete: boolean | undefined;
   try {
     await Promise.race([streams.start(), failed]);
     await Promise.race([meter.done, timedOut, failed]);
-    if (sinkWatcher && !meter.result(workload).timedOut) {
-      await Promise.race([sinkWatcher.waitFor(meter.expected), timedOut, failed]);
-      if (sinkWatcher.reached) meter.markOutputComplete();
+    if (options.sink && !meter.result(workload).timedOut) {
+      outputComplete = await Promise.race([awaitOutputComplete(Math.max(0, deadline - Date.now())), failed]);
+      if (outputComplete) meter.markOutputComplete();
     }
   } finally {
     clearTimeout(timer);
-    sinkWatcher?.stop();
-    await sinkWatcher?.close();
   }
-  const extra = { store: workload === 'passthrough' ? 'none' : 'in-memory', client: 'tributary' };
+  const extra = {
+    store: workload === 'passthrough' ? 'none' : 'in-memory',
+    client: 'tributary',
+    ...(outputComplete === undefined ? {} : { outputComplete }),
+  };
   await streams.close({ timeoutMs: 30_000 });
   streams.cleanUp();
   return extra;

@@ -108,19 +108,20 @@ final class StreamsWorkloads {
         });
         // Sink workloads end when the sink topic holds the whole output (acknowledged by the broker), not when
         // the last record was handed to the sink node: buffered output is work not yet done.
-        SinkWatcher sinkWatcher = workload.equals("passthrough") ? new SinkWatcher(args.string("bootstrap"), args.string("sink")) : null;
         long deadline = System.currentTimeMillis() + timeoutMs;
         streams.start();
         meter.awaitDone(timeoutMs);
-        if (sinkWatcher != null) {
-            if (!meter.timedOut() && sinkWatcher.waitFor(meter.expected(), deadline)) meter.markOutputComplete();
-            sinkWatcher.close();
+        Boolean outputComplete = null;
+        if (workload.equals("passthrough") && !meter.timedOut()) {
+            outputComplete = OutputSignal.awaitOutputComplete(deadline - System.currentTimeMillis());
+            if (outputComplete) meter.markOutputComplete();
         }
         Map<String, Object> extra = new LinkedHashMap<>();
         extra.put("threads", threads);
         extra.put("store", workload.contains("count") || workload.equals("kv-store")
                 ? (inMemory ? "in-memory, cached" : "rocksdb, cached") : "none");
         extra.put("client", "kafka-streams " + AppInfoParser.getVersion());
+        if (outputComplete != null) extra.put("outputComplete", outputComplete);
         String result = meter.json(workload, extra);
         streams.close(Duration.ofSeconds(30));
         streams.cleanUp();

@@ -1,6 +1,10 @@
-import { PlatformaticBackend } from '../../src/kafka/platformatic/index.ts';
+import { PlatformaticBackend } from '../src/kafka/platformatic/index.ts';
 
-/** Polls a sink topic's end offsets until they add up to the expected output (the end of a sink run's window). */
+/**
+ * The bench's half of the sink watcher protocol (bench/tributary/output-signal.ts, OutputSignal.java):
+ * polls a sink topic's end offsets until they add up to the expected output, the end of a sink run's
+ * window, then the bench tells the app. Runs in the bench's process so the app's CPU figure stays its own.
+ */
 export class SinkWatcher {
   readonly #backend: PlatformaticBackend;
   readonly #requests: { topic: string; partition: number; spec: 'latest' }[];
