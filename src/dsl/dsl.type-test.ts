@@ -100,3 +100,16 @@ const initialZero = () => 0;
 const wrongAggregator = () => 'not a number';
 // @ts-expect-error: the aggregator must return the aggregate's type
 grouped.aggregate(initialZero, wrongAggregator);
+
+// Java-style chained option objects keep the types.
+const chainedSource = builder.stream(
+  'orders-3',
+  Consumed.with(Serdes.String(), Serdes.JSON<Order>()).withName('orders-source'),
+);
+expectType<typeof chainedSource, KStream<string, Order>>(true);
+const chainedCount = grouped.count(
+  Materialized.as('chained-counts').withValueSerde(Serdes.Long()).withLoggingDisabled(),
+);
+expectType<typeof chainedCount, KTable<string, number>>(true);
+// @ts-expect-error: a count is stored as numbers, not strings
+grouped.count(Materialized.as('bad-counts').withValueSerde(Serdes.String()));

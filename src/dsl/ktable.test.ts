@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Serdes } from '../serdes/serdes.ts';
 import { TopologyTestDriver } from '../test-driver/topology-test-driver.ts';
+import { Consumed } from './consumed.ts';
+import { Grouped } from './grouped.ts';
 import { Materialized } from './materialized.ts';
 import { Produced } from './produced.ts';
 import { StreamsBuilder } from './streams-builder.ts';
@@ -162,4 +164,26 @@ test('cogroup aggregates several grouped streams into one table', () => {
     { clicks: 1, views: 1 },
     { clicks: 1, views: 2 },
   ]);
+});
+
+test('chained option objects work like plain ones (Materialized.as(...).withLoggingDisabled())', () => {
+  const builder = new StreamsBuilder();
+  builder
+    .stream('in', Consumed.with(Serdes.String(), Serdes.String()).withName('the-source'))
+    .groupBy((_k, v) => v, Grouped.with(Serdes.String(), Serdes.String()).withName('by-value'))
+    .count(Materialized.as('by-value-counts').withValueSerde(Serdes.Long()).withLoggingDisabled())
+    .toStream()
+    .to('out', Produced.with(Serdes.String(), Serdes.Long()).withName('the-sink'));
+  const topology = builder.build();
+  const text = String(topology.describe());
+  assert.match(text, /Source: the-source \(topics: \[in\]\)/);
+  assert.match(text, /Sink: by-value-repartition-sink \(topic: by-value-repartition\)/);
+  assert.match(text, /Sink: the-sink \(topic: out\)/);
+  const driver = new TopologyTestDriver(topology, { 'application.id': 'chained' });
+  const input = driver.createInputTopic('in');
+  input.pipeInput('1', 'x');
+  input.pipeInput('2', 'x');
+  assert.deepEqual(driver.createOutputTopic('out', Serdes.String(), Serdes.Long()).readValuesToList(), [1, 2]);
+  assert.ok(!driver.producedTopicNames().includes('chained-by-value-counts-changelog'), 'logging disabled');
+  assert.ok(driver.producedTopicNames().includes('chained-by-value-repartition'));
 });

@@ -1,6 +1,7 @@
 /**
  * How a table is stored (Java's `Materialized`): store name (which also names its changelog
- * `<application.id>-<store>-changelog`), serdes, and whether changes are logged.
+ * `<application.id>-<store>-changelog`), serdes, and whether changes are logged. Pass a plain object
+ * (`{ storeName: 'counts' }`) or chain like Java: `Materialized.as('counts').withValueSerde(Serdes.Long())`.
  */
 import type { SerdeLike } from '../processor/internals/serde-like.ts';
 import { validateName } from './named.ts';
@@ -14,16 +15,56 @@ export interface Materialized<K, V> {
   readonly logConfig?: Readonly<Record<string, string>>;
 }
 
+/** The chainable form returned by `Materialized.as/with`. */
+export class MaterializedBuilder<K, V> implements Materialized<K, V> {
+  readonly storeName?: string;
+  readonly keySerde?: SerdeLike<K>;
+  readonly valueSerde?: SerdeLike<V>;
+  readonly loggingEnabled?: boolean;
+  readonly logConfig?: Readonly<Record<string, string>>;
+
+  constructor(options: Materialized<K, V>) {
+    Object.assign(this, options);
+  }
+
+  withKeySerde<K2>(keySerde: SerdeLike<K2>): MaterializedBuilder<K2, V> {
+    return new MaterializedBuilder<K2, V>({ ...(this as Materialized<never, V>), keySerde });
+  }
+
+  withValueSerde<V2>(valueSerde: SerdeLike<V2>): MaterializedBuilder<K, V2> {
+    return new MaterializedBuilder<K, V2>({ ...(this as Materialized<K, never>), valueSerde });
+  }
+
+  /** Logs changes to the changelog topic, with extra topic configs. */
+  withLoggingEnabled(logConfig: Readonly<Record<string, string>> = {}): MaterializedBuilder<K, V> {
+    return new MaterializedBuilder<K, V>({ ...this, loggingEnabled: true, logConfig });
+  }
+
+  /** No changelog: the store starts empty after a restart or a task move. */
+  withLoggingDisabled(): MaterializedBuilder<K, V> {
+    return new MaterializedBuilder<K, V>({ ...this, loggingEnabled: false });
+  }
+
+  /** Accepted for compatibility: Tributary's stores forward every update (no record cache). */
+  withCachingEnabled(): MaterializedBuilder<K, V> {
+    return this;
+  }
+
+  withCachingDisabled(): MaterializedBuilder<K, V> {
+    return this;
+  }
+}
+
 /** Without type arguments the result fits any Materialized<K, V>; give them (`Materialized.as<string, Order>(...)`) to pin it. */
-function materializedAs(storeName: string): Materialized<never, never>;
-function materializedAs<K, V>(storeName: string): Materialized<K, V>;
-function materializedAs(storeName: string): Materialized<unknown, unknown> {
-  return { storeName: validateName(storeName, 'store') };
+function materializedAs(storeName: string): MaterializedBuilder<never, never>;
+function materializedAs<K, V>(storeName: string): MaterializedBuilder<K, V>;
+function materializedAs(storeName: string): MaterializedBuilder<unknown, unknown> {
+  return new MaterializedBuilder({ storeName: validateName(storeName, 'store') });
 }
 
 export const Materialized = {
   as: materializedAs,
-  with<K, V>(keySerde: SerdeLike<K> | undefined, valueSerde: SerdeLike<V> | undefined): Materialized<K, V> {
-    return { keySerde, valueSerde };
+  with<K, V>(keySerde: SerdeLike<K> | undefined, valueSerde: SerdeLike<V> | undefined): MaterializedBuilder<K, V> {
+    return new MaterializedBuilder({ keySerde, valueSerde });
   },
 } as const;
