@@ -138,3 +138,8 @@ export {
   DLQ_HEADER_STACKTRACE,
   DLQ_HEADER_TOPIC,
 } from './errors/dead-letter-queue.ts';
+export type { ConsumedBuilder } from './dsl/consumed.ts';
+export type { GroupedBuilder } from './dsl/grouped.ts';
+export type { MaterializedBuilder } from './dsl/materialized.ts';
+export type { ProducedBuilder } from './dsl/produced.ts';
+export type { RepartitionedBuilder } from './dsl/repartitioned.ts';
