@@ -109,7 +109,8 @@ describe('startKafkaCluster', { skip }, () => {
     }
   });
 
-  test('tears the brokers down when the owning process is SIGKILLed', async () => {
+  /** Starts a cluster in a child process; resolves with the child and the cluster's broker pid and dir. */
+  async function clusterInChild() {
     const moduleUrl = new URL('./kafka-cluster.ts', import.meta.url).href;
     const program = `
       import { startKafkaCluster } from ${JSON.stringify(moduleUrl)};
@@ -125,7 +126,24 @@ describe('startKafkaCluster', { skip }, () => {
     await waitFor('the child to start Kafka', () => out.includes('\n') || child.exitCode !== null, 90_000);
     const { pid, dir } = JSON.parse(out) as { pid: number; dir: string };
     assert.ok(alive(pid));
+    return { child, pid, dir };
+  }
+
+  test('tears the brokers down when the owning process is SIGKILLed', async () => {
+    const { child, pid, dir } = await clusterInChild();
     child.kill('SIGKILL');
     await waitFor('the watchdog to stop the orphaned broker', () => !alive(pid) && !existsSync(dir), 20_000);
+  });
+
+  test('tears the brokers down before the owning process dies of SIGTERM', async () => {
+    const { child, pid, dir } = await clusterInChild();
+    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+      child.on('exit', (_code, signal) => resolve(signal)),
+    );
+    child.kill('SIGTERM');
+    // The signal's default action is kept (the process dies of SIGTERM), after the synchronous clean-up.
+    assert.equal(await exited, 'SIGTERM');
+    assert.equal(alive(pid), false, 'the broker is gone when its owner has exited');
+    assert.equal(existsSync(dir), false);
   });
 });
