@@ -44,14 +44,25 @@ export class KGroupedStream<K, V> {
     this.repartitionRequired = repartitionRequired;
   }
 
+  /** The repartition source of a named grouping, shared by all its aggregations (as in Kafka Streams). */
+  private namedRepartitionSource: string | undefined;
+
   /** @internal the node aggregations read from: this stream, or the source of its repartition topic */
   sourceFor(store: StoreSpec<K, unknown>): string {
     if (!this.repartitionRequired) return this.nodeName;
-    return this.builder.repartition(this.nodeName, this.groupedName ?? store.name, {
+    if (this.namedRepartitionSource !== undefined) {
+      // Kafka Streams still numbers the sink, filter and source it does not create again.
+      for (const prefix of ['KSTREAM-SINK-', 'KSTREAM-FILTER-', 'KSTREAM-SOURCE-'])
+        this.builder.newProcessorName(prefix);
+      return this.namedRepartitionSource;
+    }
+    const source = this.builder.repartition(this.nodeName, this.groupedName ?? store.name, {
       keySerde: this.keySerde,
       valueSerde: this.valueSerde,
       generatedName: this.groupedName === undefined && !store.queryable,
     });
+    if (this.groupedName !== undefined) this.namedRepartitionSource = source;
+    return source;
   }
 
   private build<VAgg>(

@@ -47,8 +47,9 @@ export class StreamsBuilder {
       materialized?.keySerde ?? consumed?.keySerde,
       materialized?.valueSerde ?? consumed?.valueSerde,
     );
-    const sourceName = internal.name(consumed?.name, 'KSTREAM-SOURCE-');
-    const tableSourceName = internal.suffixed(consumed?.name, '-table-source', 'KTABLE-SOURCE-');
+    // A named table: the source node is "<name>-source" and the table node "<name>", as in Kafka Streams.
+    const sourceName = internal.suffixed(consumed?.name, '-source', 'KSTREAM-SOURCE-');
+    const tableSourceName = internal.name(consumed?.name, 'KTABLE-SOURCE-');
     internal.topology.addSource<K, V>(sourceName, topic, {
       keySerde: consumed?.keySerde ?? store.keySerde,
       valueSerde: consumed?.valueSerde ?? store.valueSerde,

@@ -21,6 +21,7 @@ import { Named } from '../dsl/named.ts';
 import { Produced } from '../dsl/produced.ts';
 
 import { StreamsBuilder } from '../dsl/streams-builder.ts';
+import { Serdes } from '../serdes/serdes.ts';
 import type { Topology } from './topology.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -181,6 +182,67 @@ const TWINS: Record<string, () => Topology> = {
   'probe-pattern': () =>
     built((b) => {
       b.stream(/in-.*/).to('out');
+    }),
+  'probe-table-named-source': () =>
+    built((b) => {
+      b.table('t', Consumed.as('ts'), Materialized.as('tstore')).toStream().to('out');
+    }),
+  'probe-named-stream-aggregations': () =>
+    built((b) => {
+      const g = b
+        .stream('in')
+        .selectKey((_k, v) => v)
+        .groupByKey(Grouped.as('g'));
+      g.reduce((x, y) => x + y, Materialized.as('rs'), Named.as('red'))
+        .toStream(Named.as('ts1'))
+        .to('out1');
+      g.aggregate(
+        () => '',
+        (_k, v, a) => a + v,
+        Materialized.as('as'),
+        Named.as('agg'),
+      )
+        .toStream()
+        .to('out2');
+    }),
+  'probe-table-groupby-named': () =>
+    built((b) => {
+      b.table('t')
+        .groupBy((k, v) => [v, k], Grouped.as('tg'))
+        .aggregate(
+          () => '',
+          (_k, v, a) => a + v,
+          (_k, _v, a) => a,
+          Materialized.as('tstore2'),
+          Named.as('tagg'),
+        )
+        .toStream()
+        .to('out');
+    }),
+  'probe-cogroup-repartition': () =>
+    built((b) => {
+      const g1 = b
+        .stream('one')
+        .selectKey((_k, v) => v)
+        .groupByKey();
+      const g2 = b.stream('two').groupByKey();
+      g1.cogroup<string>((_k, v, a) => a + v)
+        .cogroup(g2, (_k, v, a) => a + v)
+        .aggregate(() => '', Materialized.as('cs'), Named.as('co'))
+        .toStream()
+        .to('out');
+    }),
+  'probe-totable-named': () =>
+    built((b) => {
+      b.stream('in').toTable(Materialized.as('tts'), Named.as('tt')).toStream().to('out');
+    }),
+  'probe-ktable-materialized-ops': () =>
+    built((b) => {
+      b.table('t')
+        .filter(() => true, Materialized.as('fstore'))
+        .mapValues((v) => v, Materialized.with(Serdes.String(), Serdes.String()))
+        .toStream()
+        .to('out');
     }),
   'probe-multi-topic': () =>
     built((b) => {

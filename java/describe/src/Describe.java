@@ -158,6 +158,38 @@ public class Describe {
         b.<String, String>stream("in").split().branch((k, v) -> true, Branched.withConsumer(s -> s.to("x"))).defaultBranch(Branched.withFunction(s -> s.mapValues(v -> v)));
         break;
       }
+      case "probe-table-named-source": {
+        b.<String, String>table("t", Consumed.as("ts"), Materialized.as("tstore")).toStream().to("out");
+        break;
+      }
+      case "probe-named-stream-aggregations": {
+        KGroupedStream<String, String> g = b.<String, String>stream("in").selectKey((k, v) -> v).groupByKey(Grouped.as("g"));
+        g.reduce((x, y) -> x + y, Named.as("red"), Materialized.as("rs")).toStream(Named.as("ts1")).to("out1");
+        g.aggregate(() -> "", (k, v, a) -> a + v, Named.as("agg"), Materialized.as("as")).toStream().to("out2");
+        break;
+      }
+      case "probe-table-groupby-named": {
+        b.<String, String>table("t").groupBy((k, v) -> KeyValue.pair(v, k), Grouped.as("tg"))
+            .aggregate(() -> "", (k, v, a) -> a + v, (k, v, a) -> a, Named.as("tagg"), Materialized.as("tstore2"))
+            .toStream().to("out");
+        break;
+      }
+      case "probe-cogroup-repartition": {
+        KGroupedStream<String, String> g1 = b.<String, String>stream("one").selectKey((k, v) -> v).groupByKey();
+        KGroupedStream<String, String> g2 = b.<String, String>stream("two").groupByKey();
+        g1.cogroup((String k, String v, String a) -> a + v).cogroup(g2, (k, v, a) -> a + v)
+            .aggregate(() -> "", Named.as("co"), Materialized.as("cs")).toStream().to("out");
+        break;
+      }
+      case "probe-totable-named": {
+        b.<String, String>stream("in").toTable(Named.as("tt"), Materialized.as("tts")).toStream().to("out");
+        break;
+      }
+      case "probe-ktable-materialized-ops": {
+        b.<String, String>table("t").filter((k, v) -> true, Materialized.as("fstore"))
+            .mapValues(v -> v, Materialized.with(Serdes.String(), Serdes.String())).toStream().to("out");
+        break;
+      }
       default:
         throw new IllegalArgumentException("unknown topology " + name);
     }
