@@ -304,6 +304,8 @@ export class StreamThread {
       this.#processRound();
       collector.dispatch();
       this.#adjustPauses();
+      const backpressure = collector.backpressure();
+      if (backpressure !== undefined) await backpressure;
     } else if (this.#restoringPartitions.size === 0) {
       await this.#sleep(this.#config.pollMs);
     }

@@ -4,8 +4,8 @@
  * them to the seam's idempotent Producer in batches, without awaiting on the hot path. `flush()` awaits
  * every batch sent so far: the runtime calls it before committing offsets (at-least-once).
  *
- * Batches are sent one after the other (a promise chain) so records of one partition stay in order while
- * processing goes on. A failed batch goes to the ProductionExceptionHandler: CONTINUE drops it, FAIL makes the
+ * Batches are sent without waiting for earlier ones (the producer keeps call order per partition), up to a few in
+ * flight; then the stream thread waits (back-pressure). A failed batch goes to the ProductionExceptionHandler: CONTINUE drops it, FAIL makes the
  * next `send` or `flush` throw (Java's "sendException" behaviour).
  */
 
@@ -26,6 +26,8 @@ export interface RecordCollectorOptions {
   readonly partitionCounts: Map<string, number>;
   /** Records per producer batch. */
   readonly maxBatchRecords?: number;
+  /** Batches sent but not yet acknowledged before the thread waits. */
+  readonly maxInflightBatches?: number;
 }
 
 interface Pending {
@@ -43,7 +45,8 @@ export class StreamsRecordCollector implements RecordCollector {
   #pending: Pending[] = [];
   /** Records for topics whose partition count is not known yet; resolved (asynchronously) at the next flush. */
   #unresolved: { source: OutgoingRecord; taskId: string }[] = [];
-  #inflight: Promise<void> = Promise.resolve();
+  readonly #inflight = new Set<Promise<void>>();
+  readonly #maxInflight: number;
   #fatal: Error | undefined;
   #resolving = false;
   #roundRobin = new Map<string, number>();
@@ -57,6 +60,7 @@ export class StreamsRecordCollector implements RecordCollector {
     this.#handler = options.handler;
     this.#partitionCounts = options.partitionCounts;
     this.#maxBatch = options.maxBatchRecords ?? 4096;
+    this.#maxInflight = options.maxInflightBatches ?? 5;
   }
 
   send(record: OutgoingRecord): void {
@@ -88,33 +92,48 @@ export class StreamsRecordCollector implements RecordCollector {
     if (this.#unresolved.length > 0 && !this.#resolving) {
       // Learn the partition counts of the new topics in the background, then send their records.
       this.#resolving = true;
-      this.#inflight = this.#inflight.then(async () => {
-        try {
-          await this.#resolveUnknownTopics();
-        } catch (error) {
-          this.#fatal ??= error instanceof Error ? error : new Error(String(error));
-        } finally {
-          this.#resolving = false;
-        }
-        this.dispatch();
-      });
+      this.#track(
+        this.#resolveUnknownTopics()
+          .catch((error) => {
+            this.#fatal ??= error instanceof Error ? error : new Error(String(error));
+          })
+          .finally(() => {
+            this.#resolving = false;
+            this.dispatch();
+          }),
+      );
     }
     if (this.#pending.length === 0) return;
     const batch = this.#pending;
     this.#pending = [];
     this.#sentCount += batch.length;
-    this.#inflight = this.#inflight.then(() => this.#sendBatch(batch));
+    // Sent at once: the producer keeps call order per partition, and several requests in flight hide the
+    // round trips (Kafka's max.in.flight.requests.per.connection, 5 with idempotence).
+    this.#track(this.#sendBatch(batch));
+  }
+
+  /**
+   * When too many batches are in flight, a promise that resolves once one completes; the stream thread
+   * awaits it before processing more (back-pressure instead of unbounded buffering).
+   */
+  backpressure(): Promise<void> | undefined {
+    if (this.#inflight.size < this.#maxInflight) return undefined;
+    return Promise.race(this.#inflight);
   }
 
   /** Sends everything collected and waits until the producer acknowledged it. Throws a fatal send error. */
   async flush(): Promise<void> {
     for (;;) {
       this.dispatch();
-      const current = this.#inflight;
-      await current;
       if (this.#fatal !== undefined) throw this.#fatal;
-      if (current === this.#inflight && this.#pending.length === 0 && this.#unresolved.length === 0) return;
+      if (this.#inflight.size === 0 && this.#pending.length === 0 && this.#unresolved.length === 0) return;
+      await Promise.all(this.#inflight);
     }
+  }
+
+  #track(promise: Promise<void>): void {
+    this.#inflight.add(promise);
+    promise.finally(() => this.#inflight.delete(promise));
   }
 
   /** Drops what was not sent (a dirty close). */
