@@ -1,5 +1,6 @@
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { LatencyResult } from './latency.ts';
 
 /** One side's figure for one workload, or why there is none. */
 export type SideResult =
@@ -30,6 +31,7 @@ export interface AnchorRow {
 }
 
 export interface BenchReport {
+  readonly latency: readonly LatencyResult[];
   readonly startedAt: string;
   readonly mode: string;
   readonly command: string;
@@ -101,6 +103,22 @@ export function renderAnchors(anchors: readonly AnchorRow[]): string {
   return lines.join('\n');
 }
 
+export function renderLatency(latency: readonly LatencyResult[]): string {
+  if (latency.length === 0) return '';
+  const lines = [
+    '| end-to-end latency, passthrough | input rate (achieved) | records | p50 ms | p99 ms | p99.9 ms | max ms |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const l of latency) {
+    const name = l.impl === 'java' ? 'Kafka Streams' : 'Tributary';
+    const cells = l.failure ? [l.failure, '', '', ''] : [l.p50Ms, l.p99Ms, l.p999Ms, l.maxMs].map(String);
+    lines.push(
+      `| ${name} | ${fmtInt(l.rate)} (${fmtInt(l.achievedRate)}) | ${fmtInt(l.records)} | ${cells.join(' | ')} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
 export function renderMarkdown(report: BenchReport): string {
   const env = Object.entries(report.environment)
     .map(([k, v]) => `- ${k}: ${v}`)
@@ -111,6 +129,8 @@ export function renderMarkdown(report: BenchReport): string {
     `Command: \`${report.command}\``,
     '',
     renderTable(report.rows),
+    '',
+    renderLatency(report.latency),
     '',
     renderAnchors(report.anchors),
     '',

@@ -10,6 +10,8 @@
  *   --bootstrap HOST:PORT           use this running broker instead of starting one
  *   --skip-java | --skip-tributary  one side only
  *   --no-anchors                    skip the producer/consumer perf tools and the raw seam pipe
+ *   --latency-rate R, --latency-seconds S   end-to-end latency run of passthrough at R rec/s for S s
+ *                                   (quick: 5000 for 10 s; full: 20000 for 30 s); --no-latency skips it
  *   --cpu-prof DIR                  run each Tributary worker under node --cpu-prof, profiles into DIR
  *                                   (summarise with bench/profile-summary.ts; see bench/PROFILE.md)
  */
@@ -21,10 +23,12 @@ import { consumerPerfTest, producerPerfTest } from './anchors.ts';
 import { type BenchBroker, startBenchBroker } from './broker.ts';
 import { type ChildOptions, cpuSecondsOf, runMeasuredChild } from './child-process-meter.ts';
 import { ensureJavaBenchBuilt, JAVA_OPTS, runJavaBench } from './java-bench.ts';
+import { type LatencyResult, runLatency } from './latency.ts';
 import {
   type AnchorRow,
   type BenchReport,
   renderAnchors,
+  renderLatency,
   renderTable,
   sideResult,
   type WorkloadRow,
@@ -89,6 +93,9 @@ const { values: opts } = parseArgs({
     'no-anchors': { type: 'boolean', default: false },
     'timeout-ms': { type: 'string' },
     'cpu-prof': { type: 'string' },
+    'latency-rate': { type: 'string' },
+    'latency-seconds': { type: 'string' },
+    'no-latency': { type: 'boolean', default: false },
   },
 });
 
@@ -130,7 +137,9 @@ async function main(): Promise<void> {
   try {
     const report = await runAll(broker, stateRoot);
     const md = writeReport(report);
-    process.stdout.write(`\n${renderTable(report.rows)}\n\n${renderAnchors(report.anchors)}\n\nwritten to ${md}\n`);
+    process.stdout.write(
+      `\n${renderTable(report.rows)}\n\n${renderLatency(report.latency)}\n\n${renderAnchors(report.anchors)}\n\nwritten to ${md}\n`,
+    );
   } finally {
     rmSync(stateRoot, { recursive: true, force: true });
     await broker.stop();
@@ -176,6 +185,29 @@ async function runAll(broker: BenchBroker, stateRoot: string): Promise<BenchRepo
       'load',
     );
     process.stderr.write(`    loaded at ${Math.round(Number(load.recordsPerSec))} rec/s\n`);
+  }
+
+  const latency: LatencyResult[] = [];
+  if (!opts['no-latency']) {
+    const rate = Number(opts['latency-rate'] ?? (mode === 'full' ? 20_000 : 5_000));
+    const seconds = Number(opts['latency-seconds'] ?? (mode === 'full' ? 30 : 10));
+    for (const impl of ['java', 'tributary'] as const) {
+      if (impl === 'java' ? opts['skip-java'] : opts['skip-tributary']) continue;
+      const result = await runLatency({
+        bootstrap,
+        impl,
+        rate,
+        seconds,
+        valueSize: 100,
+        topicPrefix: `bench-${runId}`,
+        stateDir: stateRoot,
+        workerPath,
+      });
+      latency.push(result);
+      process.stderr.write(
+        `    ${impl}: p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms${result.failure ? ` (${result.failure})` : ''}\n`,
+      );
+    }
   }
 
   const anchors: AnchorRow[] = opts['no-anchors']
@@ -279,6 +311,7 @@ async function runAll(broker: BenchBroker, stateRoot: string): Promise<BenchRepo
     },
     anchors,
     rows,
+    latency,
     notes: [
       'rec/s = records from the first to the last record processed (SimpleBenchmark starts its clock at start(); that figure is recordsPerSecFromStart in the JSON). For passthrough (a sink workload) the window ends when the sink topic holds the whole output (the app polls its end offsets every 10 ms): output still buffered is work not done.',
       'CPU-s per M records: the app process’s user+system CPU between its first and last record, per million records. Peak RSS: VmHWM of the app process.',

@@ -88,6 +88,8 @@ export async function runStreamsWorkload(options: StreamsWorkloadOptions): Promi
   let outputComplete: boolean | undefined;
   try {
     await Promise.race([streams.start(), failed]);
+    // Tells the bench the app is RUNNING (the latency run starts its paced producer then).
+    process.stdout.write(`${JSON.stringify({ event: 'running' })}\n`);
     await Promise.race([meter.done, timedOut, failed]);
     if (options.sink && !meter.result(workload).timedOut) {
       outputComplete = await Promise.race([awaitOutputComplete(Math.max(0, deadline - Date.now())), failed]);

@@ -21,11 +21,15 @@ final class Loader {
         long records = args.number("records");
         int valueSize = (int) args.number("value-size", 100);
         int keys = (int) args.number("keys", 10_000);
+        // --rate R: R records per second (0: as fast as possible). With a rate, every value starts with its
+        // send time (epoch ms, int64) and nothing lingers, for the end-to-end latency run.
+        long rate = args.number("rate", 0);
+        if (rate > 0 && valueSize < 8) throw new IllegalArgumentException("--rate needs --value-size of at least 8");
 
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, args.string("bootstrap"));
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "bench-loader");
-        props.put(ProducerConfig.LINGER_MS_CONFIG, 100);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, rate > 0 ? 0 : 100);
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 128L * 1024 * 1024);
 
@@ -33,8 +37,14 @@ final class Loader {
         long start = System.nanoTime();
         try (var producer = new KafkaProducer<>(props, new IntegerSerializer(), new ByteArraySerializer())) {
             for (long i = 0; i < records; i++) {
+                if (rate > 0) {
+                    long due = start + i * 1_000_000_000L / rate;
+                    long wait = due - System.nanoTime();
+                    if (wait > 0) java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                }
                 byte[] value = new byte[valueSize];
                 random.nextBytes(value);
+                if (rate > 0) java.nio.ByteBuffer.wrap(value).putLong(0, System.currentTimeMillis());
                 producer.send(new ProducerRecord<>(topic, random.nextInt(keys), value), (meta, error) -> {
                     if (error != null) {
                         System.err.println("load of " + topic + " failed: " + error);
@@ -51,6 +61,7 @@ final class Loader {
         out.put("records", records);
         out.put("seconds", seconds);
         out.put("recordsPerSec", records / seconds);
+        out.put("rate", rate);
         return Meter.toJson(out);
     }
 }

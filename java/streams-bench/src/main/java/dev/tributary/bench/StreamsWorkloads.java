@@ -109,6 +109,13 @@ final class StreamsWorkloads {
         // Sink workloads end when the sink topic holds the whole output (acknowledged by the broker), not when
         // the last record was handed to the sink node: buffered output is work not yet done.
         long deadline = System.currentTimeMillis() + timeoutMs;
+        // Tells the bench when the app is RUNNING (the latency run starts its paced producer then).
+        streams.setStateListener((newState, oldState) -> {
+            if (newState == KafkaStreams.State.RUNNING) {
+                System.out.println("{\"event\":\"running\"}");
+                System.out.flush();
+            }
+        });
         streams.start();
         meter.awaitDone(timeoutMs);
         Boolean outputComplete = null;
