@@ -7,7 +7,9 @@ import {
   findCoordinatorV6,
   kGetBootstrapConnection,
   kGetConnection,
+  TimeoutError,
 } from '@platformatic/kafka';
+import { BrokerUnreachableError } from '../backend.ts';
 import type { ResolvedConfig } from './config.ts';
 import { type ErrorContext, flattenErrors, hasProtocolError, isNetworkError, toBackendError } from './errors.ts';
 
@@ -35,8 +37,22 @@ export function isRetriable(error: unknown): boolean {
   return hasProtocolError(error, ...RETRIABLE) || isNetworkError(error);
 }
 
+/** Tags an error meaning "no broker answered" (as opposed to one broker of a live cluster being gone). */
+function markUnreachable(error: unknown): unknown {
+  if (error && typeof error === 'object') (error as { unreachable?: boolean }).unreachable = true;
+  return error;
+}
+
+/** No broker answered: none could be connected to, or one took a request and never replied. */
+export function isUnreachable(error: unknown): boolean {
+  return (
+    error instanceof BrokerUnreachableError ||
+    flattenErrors(error).some((e) => (e as { unreachable?: boolean }).unreachable || e instanceof TimeoutError)
+  );
+}
+
 export function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /**
@@ -101,10 +117,11 @@ export class ClusterClient {
     return this.connectionTo(metadata, nodeId);
   }
 
+  /** A connection to any reachable broker. Failing here means no broker answers at all (see isUnreachable). */
   bootstrapConnection(attempt = 0): Promise<Connection> {
     return new Promise((resolve, reject) => {
       this.base[kGetBootstrapConnection](
-        (error, connection) => (error ? reject(error) : resolve(connection as Connection)),
+        (error, connection) => (error ? reject(markUnreachable(error)) : resolve(connection as Connection)),
         attempt,
       );
     });
@@ -120,12 +137,16 @@ export class ClusterClient {
     retries = this.config.retries,
   ): Promise<T> {
     let lastError: unknown;
+    // Failovers deserve many retries, but when no broker answers at all the configured `retries` is the
+    // bound, so an unreachable cluster fails in bounded time however the retry loops nest.
+    let unreachable = 0;
     for (let attempt = 0; attempt <= retries; attempt++) {
       if (this.#closed) throw new Error(`${action}: client closed`);
       try {
         return await operation(attempt);
       } catch (error) {
         lastError = error;
+        if (isUnreachable(error) && ++unreachable > this.config.retries) break;
         if (!isRetriable(error) || attempt === retries) break;
         if (isNetworkError(error) || hasProtocolError(error, 'NOT_LEADER_OR_FOLLOWER', 'LEADER_NOT_AVAILABLE')) {
           this.base.clearMetadata();
@@ -137,15 +158,23 @@ export class ClusterClient {
   }
 
   /** Finds the group or transaction coordinator's node id (FindCoordinator v6, batched keys). */
-  async findCoordinator(keyType: 'group' | 'transaction', key: string): Promise<number> {
+  async findCoordinator(keyType: 'group' | 'transaction', key: string, retries = this.config.retries): Promise<number> {
     const type = keyType === 'group' ? FindCoordinatorKeyTypes.GROUP : FindCoordinatorKeyTypes.TRANSACTION;
-    return this.withRetry(`finding the ${keyType} coordinator for "${key}"`, async (attempt) => {
-      const connection = await this.bootstrapConnection(attempt);
-      const response = await findCoordinatorV6.api.async(connection, type, [key]);
-      const coordinator = response.coordinators.find((c) => c.key === key) ?? response.coordinators[0];
-      if (!coordinator || coordinator.nodeId < 0) throw new Error(`no coordinator for ${keyType} "${key}"`);
-      return coordinator.nodeId;
-    });
+    return this.withRetry(
+      `finding the ${keyType} coordinator for "${key}"`,
+      async (attempt) => {
+        const connection = await this.bootstrapConnection(attempt);
+        const response = await findCoordinatorV6.api.async(connection, type, [key]);
+        const coordinator = response.coordinators.find((c) => c.key === key) ?? response.coordinators[0];
+        if (!coordinator || coordinator.nodeId < 0) {
+          throw Object.assign(new Error(`no coordinator for ${keyType} "${key}"`), {
+            apiId: 'COORDINATOR_NOT_AVAILABLE',
+          });
+        }
+        return coordinator.nodeId;
+      },
+      retries,
+    );
   }
 
   async close(): Promise<void> {

@@ -23,7 +23,7 @@ import {
   type TopicPartition,
   type TopicPartitionOffset,
 } from '../backend.ts';
-import { ClusterClient, delay, isRetriable, sendAllowingErrors } from './cluster-client.ts';
+import { ClusterClient, delay, isRetriable, isUnreachable, sendAllowingErrors } from './cluster-client.ts';
 import type { ResolvedConfig } from './config.ts';
 import { partitionError, toBackendError } from './errors.ts';
 
@@ -226,6 +226,7 @@ export class PlatformaticGroupMember implements GroupMember {
     await this.#revoke();
     const deadline = Date.now() + Math.max(this.#rebalanceTimeoutMs, this.#sessionTimeoutMs) + 30_000;
     let attempt = 0;
+    let unreachable = 0;
     for (;;) {
       if (this.#stopped) return;
       if (Date.now() > deadline) throw new KafkaBackendError(`${this.#name}: could not complete a rebalance in time`);
@@ -237,10 +238,13 @@ export class PlatformaticGroupMember implements GroupMember {
         if (error instanceof KafkaBackendError && !isRetriable(error.cause)) throw error;
         if (!isRetriable(error)) throw toBackendError(error, this.#client.context(`${this.#name}: joining`));
         this.#coordinator = undefined;
-        if (++attempt > Math.max(this.#client.config.retries, 3)) {
+        // A coordinator moving to another broker takes seconds; a cluster nobody answers for is given up on
+        // after the configured retries.
+        attempt++;
+        if ((isUnreachable(error) && ++unreachable > this.#client.config.retries) || attempt > 30) {
           throw toBackendError(error, this.#client.context(`${this.#name}: joining`));
         }
-        await delay(this.#client.config.retryDelayMs * attempt);
+        await delay(Math.min(this.#client.config.retryDelayMs * attempt, 2_000));
       }
     }
   }
@@ -389,7 +393,8 @@ export class PlatformaticGroupMember implements GroupMember {
 
   async #coordinatorConnection(): Promise<Connection> {
     try {
-      this.#coordinator ??= await this.#client.findCoordinator('group', this.#options.groupId);
+      // No retries of its own: join, heartbeat and commit each retry already.
+      this.#coordinator ??= await this.#client.findCoordinator('group', this.#options.groupId, 0);
       return await this.#client.connectionToNode(this.#coordinator);
     } catch (error) {
       // The coordinator's broker may be gone: look it up again on the next attempt.

@@ -178,6 +178,7 @@ export class PlatformaticProducer implements Producer {
       this.#transactionCoordinator ??= await this.#client.findCoordinator(
         'transaction',
         this.#transactionalId as string,
+        0,
       );
       return await this.#client.connectionToNode(this.#transactionCoordinator);
     } catch (error) {
@@ -503,7 +504,7 @@ export class PlatformaticProducer implements Producer {
         async () => {
           let connection: Connection;
           try {
-            coordinator ??= await this.#client.findCoordinator('group', groupId);
+            coordinator ??= await this.#client.findCoordinator('group', groupId, 0);
             connection = await this.#client.connectionToNode(coordinator);
           } catch (error) {
             coordinator = undefined;
