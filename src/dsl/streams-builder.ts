@@ -5,9 +5,10 @@
  * Types flow from here: `builder.stream<string, Order>('orders')` is a `KStream<string, Order>`, or let the
  * serdes say it: `builder.stream('orders', Consumed.with(Serdes.String(), Serdes.JSON<Order>()))`.
  */
-import type { StoreBuilder } from '../state/store-builder.ts';
+import { KeyValueStoreBuilder, type StoreBuilder } from '../state/store-builder.ts';
 import type { Topology } from '../topology/topology.ts';
 import type { Consumed } from './consumed.ts';
+import { GlobalKTable } from './global-ktable.ts';
 import { InternalStreamsBuilder } from './internals/internal-streams-builder.ts';
 import { TableSourceProcessor, type TableSpec } from './internals/table-processors.ts';
 import { KStream } from './kstream.ts';
@@ -67,6 +68,41 @@ export class StreamsBuilder {
       spec.sendOldValues = true;
       return true;
     });
+  }
+
+  /**
+   * A table of a topic's latest value per key, replicated in full to every instance (see GlobalKTable). Its
+   * store is named by `Materialized.as(name)`, or `<topic>-STATE-STORE-<n>`; it is not logged (the topic is
+   * its changelog).
+   */
+  globalTable<K = string, V = string>(
+    topic: string,
+    consumed?: Consumed<K, V>,
+    materialized?: Materialized<K, V>,
+  ): GlobalKTable<K, V> {
+    const internal = this.internal;
+    const store = internal.storeSpec<K, V>(
+      materialized,
+      `${topic}-`,
+      materialized?.keySerde ?? consumed?.keySerde,
+      materialized?.valueSerde ?? consumed?.valueSerde,
+    );
+    const sourceName = internal.suffixed(consumed?.name, '-source', 'KSTREAM-SOURCE-');
+    const processorName = internal.name(consumed?.name, 'KTABLE-SOURCE-');
+    const spec: TableSpec = { sendOldValues: false, storeName: store.name };
+    internal.topology.addGlobalStore<K, V>(
+      new KeyValueStoreBuilder({ name: store.name, kind: 'in-memory' }, store.keySerde, store.valueSerde, false),
+      sourceName,
+      topic,
+      {
+        keySerde: consumed?.keySerde ?? store.keySerde,
+        valueSerde: consumed?.valueSerde ?? store.valueSerde,
+        timestampExtractor: consumed?.timestampExtractor,
+      },
+      processorName,
+      () => new TableSourceProcessor<K, V>(spec) as never,
+    );
+    return new GlobalKTable<K, V>(store.name);
   }
 
   /** Adds a store for Processor API processors (connect it by naming it in `process(...)`). */

@@ -181,7 +181,28 @@ export class TopologyTestDriver implements InputTopicHost, OutputTopicHost {
       },
       partitionsFor: (topic) => this.partitionsOf(topic),
     };
-    const env: TaskEnvironment = { collector, now: () => this.wallClock, config: this.config };
+    let globalTask: StreamTaskImpl | undefined;
+    const env: TaskEnvironment = {
+      collector,
+      now: () => this.wallClock,
+      config: this.config,
+      globalStore: (name) => globalTask?.stores.find((store) => store.name === name),
+    };
+    if (this.built.globalStores.length > 0) {
+      // The global task reads every partition of the global topics and runs first, like Kafka Streams'
+      // global thread (which is restored before stream threads start).
+      const partitions: TopicPartition[] = [];
+      for (const spec of this.built.globalStores) {
+        for (const topic of spec.sourceTopics) {
+          for (let partition = 0; partition < this.partitionsOf(topic); partition++)
+            partitions.push({ topic, partition });
+        }
+      }
+      globalTask = this.built.createGlobalTask(env, partitions) as StreamTaskImpl;
+      this.tasks.push(globalTask);
+      for (const input of partitions) this.readers.set(`${input.topic}-${input.partition}`, globalTask);
+      for (const spec of this.built.globalStores) this.storeTasks.set(spec.storeName, [globalTask]);
+    }
     for (const subtopology of this.built.subtopologies) {
       const topics = this.sourceTopicsOf(subtopology);
       const taskCount = Math.max(1, ...topics.map((t) => this.partitionsOf(t)));

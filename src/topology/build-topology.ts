@@ -7,6 +7,7 @@ import type { TopicPartition } from '../kafka/backend.ts';
 import { StreamTaskImpl, type TaskBlueprint } from '../processor/internals/stream-task.ts';
 import type {
   BuiltTopology,
+  GlobalStoreSpec,
   InternalTopicSpec,
   StreamTask,
   SubtopologySpec,
@@ -41,17 +42,24 @@ export class BuiltTopologyImpl implements BuiltTopology {
   readonly internalTopics: readonly InternalTopicSpec[];
   readonly copartitionGroups: readonly (readonly string[])[] = [];
   readonly topology: Topology;
+  readonly globalStores: readonly GlobalStoreSpec[];
+  private readonly globalBlueprint: TaskBlueprint | undefined;
+  private readonly globalSubtopologyId: number;
 
   constructor(
     applicationId: string,
     topology: Topology,
     subtopologies: BuiltSubtopology[],
     internalTopics: InternalTopicSpec[],
+    globals: { specs: GlobalStoreSpec[]; blueprint: TaskBlueprint | undefined; id: number },
   ) {
     this.applicationId = applicationId;
     this.topology = topology;
     this.subtopologies = subtopologies;
     this.internalTopics = internalTopics;
+    this.globalStores = globals.specs;
+    this.globalBlueprint = globals.blueprint;
+    this.globalSubtopologyId = globals.id;
   }
 
   /**
@@ -60,7 +68,7 @@ export class BuiltTopologyImpl implements BuiltTopology {
    * partition `id.partition` of every source topic of its sub-topology.
    */
   createTask(id: TaskId, env: TaskEnvironment, inputPartitions?: readonly TopicPartition[]): StreamTask {
-    const subtopology = this.subtopologies[id.subtopology];
+    const subtopology = this.subtopologies.find((s) => s.id === id.subtopology);
     if (subtopology === undefined) {
       throw new TopologyException(
         `task ${id.subtopology}_${id.partition}: the topology has no sub-topology ${id.subtopology}`,
@@ -68,6 +76,17 @@ export class BuiltTopologyImpl implements BuiltTopology {
     }
     const partitions = inputPartitions ?? subtopology.sourceTopics.map((topic) => ({ topic, partition: id.partition }));
     return new StreamTaskImpl(id, subtopology.blueprint, env, partitions);
+  }
+
+  /** The task of all global stores: id `<first global sub-topology>_-1`, reading every given partition. */
+  createGlobalTask(env: TaskEnvironment, partitions: readonly TopicPartition[]): StreamTask {
+    if (this.globalBlueprint === undefined) throw new TopologyException('the topology has no global store');
+    return new StreamTaskImpl(
+      { subtopology: this.globalSubtopologyId, partition: -1 },
+      this.globalBlueprint,
+      env,
+      partitions,
+    );
   }
 }
 
@@ -117,8 +136,25 @@ export function buildTopology(topology: Topology, config: Readonly<Record<string
   }
 
   const subtopologies: BuiltSubtopology[] = [];
+  const globalSpecs: GlobalStoreSpec[] = [];
+  const globalNodes: NodeDefinition[] = [];
+  const globalStoreBuilders: StoreBuilder[] = [];
+  let globalId = -1;
   for (const layout of topology.subtopologies()) {
     const nodes: NodeDefinition[] = layout.nodeNames.map((name) => topology.nodes.get(name)!);
+    if (layout.global) {
+      if (globalId < 0) globalId = layout.id;
+      globalNodes.push(...nodes);
+      for (const node of nodes) {
+        if (node.kind !== 'processor') continue;
+        for (const store of node.stores) {
+          const source = nodes.find((n) => n.kind === 'source');
+          globalSpecs.push({ storeName: store, sourceTopics: source?.kind === 'source' ? [...source.topics] : [] });
+          globalStoreBuilders.push(topology.stores.get(store)!.builder);
+        }
+      }
+      continue;
+    }
     const sourceTopics: string[] = [];
     const sourcePatterns: RegExp[] = [];
     const sinkTopics: string[] = [];
@@ -165,9 +201,23 @@ export function buildTopology(topology: Topology, config: Readonly<Record<string
     });
   }
   for (const store of topology.stores.keys()) {
-    if (!subtopologies.some((s) => s.stores.includes(store))) {
+    if (!subtopologies.some((s) => s.stores.includes(store)) && !topology.globalStores.has(store)) {
       throw new TopologyException(`store "${store}" is not connected to any processor`);
     }
   }
-  return new BuiltTopologyImpl(applicationId, topology, subtopologies, internalTopics);
+  const globalBlueprint: TaskBlueprint | undefined =
+    globalNodes.length === 0
+      ? undefined
+      : {
+          applicationId,
+          nodes: globalNodes,
+          storeBuilders: globalStoreBuilders,
+          decorateTopic,
+          changelogTopicFor: () => undefined,
+        };
+  return new BuiltTopologyImpl(applicationId, topology, subtopologies, internalTopics, {
+    specs: globalSpecs,
+    blueprint: globalBlueprint,
+    id: globalId,
+  });
 }

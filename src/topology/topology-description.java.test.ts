@@ -244,6 +244,14 @@ const TWINS: Record<string, () => Topology> = {
         .toStream()
         .to('out');
     }),
+  'global-table': () =>
+    built((b) => {
+      b.globalTable('countries');
+      b.stream('in')
+        .mapValues((v) => v)
+        .to('out');
+      b.globalTable('currencies', undefined, Materialized.as('currency-store'));
+    }),
   'probe-multi-topic': () =>
     built((b) => {
       b.stream(['b-topic', 'a-topic']).to('out');

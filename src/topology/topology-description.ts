@@ -39,17 +39,25 @@ export interface SubtopologyDescription {
   readonly nodes: readonly NodeDescription[];
 }
 
+/** A global store: its source and the processor updating it (numbered among sub-topologies, no tasks). */
+export interface GlobalStoreDescription {
+  readonly id: number;
+  readonly source: SourceNodeDescription;
+  readonly processor: ProcessorNodeDescription;
+}
+
 export interface TopologyDescriptionJson {
   readonly subtopologies: readonly SubtopologyDescription[];
-  readonly globalStores: readonly never[];
+  readonly globalStores: readonly GlobalStoreDescription[];
 }
 
 export class TopologyDescription {
   readonly subtopologies: readonly SubtopologyDescription[];
-  readonly globalStores: readonly never[] = [];
+  readonly globalStores: readonly GlobalStoreDescription[];
 
-  constructor(subtopologies: readonly SubtopologyDescription[]) {
+  constructor(subtopologies: readonly SubtopologyDescription[], globalStores: readonly GlobalStoreDescription[] = []) {
     this.subtopologies = subtopologies;
+    this.globalStores = globalStores;
   }
 
   toJSON(): TopologyDescriptionJson {
@@ -57,13 +65,22 @@ export class TopologyDescription {
   }
 
   toString(): string {
-    let text = 'Topologies:\n ';
+    const entries: { id: number; text: string }[] = [];
     for (const subtopology of this.subtopologies) {
-      text += `  Sub-topology: ${subtopology.id}\n`;
+      let text = `Sub-topology: ${subtopology.id}\n`;
       for (const node of subtopology.nodes) text += `    ${nodeText(node)}\n`;
-      text += '\n';
+      entries.push({ id: subtopology.id, text: `${text}\n` });
     }
-    return text;
+    for (const global of this.globalStores) {
+      entries.push({
+        id: global.id,
+        text:
+          `Sub-topology: ${global.id} for global store (will not generate tasks)\n` +
+          `    ${nodeText(global.source)}\n    ${nodeText(global.processor)}\n`,
+      });
+    }
+    entries.sort((a, b) => a.id - b.id);
+    return `Topologies:\n ${entries.map((e) => `  ${e.text}`).join('')}`;
   }
 }
 
@@ -93,6 +110,7 @@ function javaCompare(a: string, b: string): number {
 
 export function describeTopology(topology: Topology): TopologyDescription {
   const descriptions: SubtopologyDescription[] = [];
+  const globalStores: GlobalStoreDescription[] = [];
   for (const layout of topology.subtopologies()) {
     const members = new Set(layout.nodeNames);
     const successors = new Map<string, string[]>();
@@ -117,9 +135,15 @@ export function describeTopology(topology: Topology): TopologyDescription {
     const nodes: NodeDescription[] = [...layout.nodeNames]
       .sort(order)
       .map((name) => describeNode(topology.nodes.get(name)!, [...successors.get(name)!].sort(order), order));
-    descriptions.push({ id: layout.id, nodes });
+    if (layout.global) {
+      const source = nodes.find((n) => n.type === 'source') as SourceNodeDescription;
+      const processor = nodes.find((n) => n.type === 'processor') as ProcessorNodeDescription;
+      globalStores.push({ id: layout.id, source, processor });
+    } else {
+      descriptions.push({ id: layout.id, nodes });
+    }
   }
-  return new TopologyDescription(descriptions);
+  return new TopologyDescription(descriptions, globalStores);
 }
 
 function describeNode(

@@ -44,6 +44,8 @@ export class Topology {
   readonly stores = new Map<string, StoreDefinition>();
   /** @internal repartition topics, by undecorated name. */
   readonly repartitionTopics = new Map<string, RepartitionTopicDefinition>();
+  /** @internal global stores by store name: their source and processor nodes (not part of any task). */
+  readonly globalStores = new Map<string, { readonly sourceName: string; readonly processorName: string }>();
   /** @internal names generated for stateful parts (checked under ensure.explicit.internal.resource.naming). */
   readonly generatedInternalNames: string[] = [];
   private readonly subscribedTopics = new Map<string, string>();
@@ -160,6 +162,37 @@ export class Topology {
     this.stores.set(builder.name, { builder, generatedName });
     for (const processor of processorNames) this.connectProcessorAndStateStores(processor, builder.name);
     return this;
+  }
+
+  /**
+   * Adds a global store (Java's `addGlobalStore`): every instance reads all partitions of `topic` into its own
+   * copy, through `processorName` (which typically puts each record into the store). The topic is the store's
+   * changelog, so the store itself is never logged. Processors of any task may read it with getStateStore.
+   */
+  addGlobalStore<K, V>(
+    storeBuilder: StoreBuilder,
+    sourceName: string,
+    topic: string,
+    sourceOptions: SourceOptions<K, V>,
+    processorName: string,
+    supplier: ProcessorSupplier<K, V, never, never>,
+  ): this {
+    if (this.stores.has(storeBuilder.name))
+      throw new TopologyException(`a store named "${storeBuilder.name}" was already added`);
+    this.addSource(sourceName, topic, sourceOptions);
+    this.addProcessor(processorName, supplier, sourceName);
+    const builder = storeBuilder.loggingEnabled ? storeBuilder.withLoggingDisabled() : storeBuilder;
+    this.addStateStoreInternal(builder, false, processorName);
+    this.globalStores.set(builder.name, { sourceName, processorName });
+    return this;
+  }
+
+  /** @internal true for the nodes of global stores */
+  isGlobalNode(name: string): boolean {
+    for (const global of this.globalStores.values()) {
+      if (global.sourceName === name || global.processorName === name) return true;
+    }
+    return false;
   }
 
   /** Gives a processor access to stores added before. */

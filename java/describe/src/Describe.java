@@ -190,6 +190,12 @@ public class Describe {
             .mapValues(v -> v, Materialized.with(Serdes.String(), Serdes.String())).toStream().to("out");
         break;
       }
+      case "global-table": {
+        b.<String, String>globalTable("countries");
+        b.<String, String>stream("in").mapValues(v -> v).to("out");
+        b.<String, String>globalTable("currencies", Materialized.as("currency-store"));
+        break;
+      }
       default:
         throw new IllegalArgumentException("unknown topology " + name);
     }

@@ -507,6 +507,11 @@ export class StreamTaskImpl implements StreamTask, NodeHost {
 
   getStateStoreFor(node: ProcessorNode | undefined, name: string): StateStore {
     const store = this.storeByName.get(name);
+    if (store === undefined && node !== undefined) {
+      // Global stores need no connection: any processor may read them (as in Kafka Streams).
+      const global = this.env.globalStore?.(name);
+      if (global !== undefined) return global as unknown as StateStore;
+    }
     if (node === undefined || store === undefined || !node.storeNames.has(name)) {
       const who = node === undefined ? 'this processor' : `processor "${node.name}"`;
       throw new StreamsException(

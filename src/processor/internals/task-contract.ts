@@ -64,6 +64,16 @@ export interface SubtopologySpec {
   readonly changelogs: ReadonlyMap<string, string>;
 }
 
+/**
+ * A global store (a GlobalKTable, or Topology.addGlobalStore). Compatible addition: each instance keeps its
+ * own full copy by reading every partition of `sourceTopics` from the beginning (no consumer group, no
+ * changelog: the topic is one), through the task made by `createGlobalTask`.
+ */
+export interface GlobalStoreSpec {
+  readonly storeName: string;
+  readonly sourceTopics: readonly string[];
+}
+
 /** What `build()` hands to a driver. */
 export interface BuiltTopology {
   readonly applicationId: string;
@@ -81,6 +91,14 @@ export interface BuiltTopology {
    * topics only the driver knows.
    */
   createTask(id: TaskId, context: TaskEnvironment, inputPartitions?: readonly TopicPartition[]): StreamTask;
+  /** Compatible addition: the global stores (absent or empty when the topology has none). */
+  readonly globalStores?: readonly GlobalStoreSpec[];
+  /**
+   * Compatible addition: the task keeping all global stores current. Give it every partition of the global
+   * stores' topics, feed it from the earliest offset, and process it before (and alongside) the other tasks;
+   * its `prepareCommit` offsets are positions to keep, not to commit to the group.
+   */
+  createGlobalTask?(context: TaskEnvironment, partitions: readonly TopicPartition[]): StreamTask;
 }
 
 /** What a task needs from its driver. */
@@ -90,6 +108,11 @@ export interface TaskEnvironment {
   now(): number;
   /** The application's config (StreamsConfig), for processors that read settings. */
   readonly config: Readonly<Record<string, unknown>>;
+  /**
+   * Compatible addition: the instance's global stores (from its global task's `stores`), so that processors of
+   * any task can read them with getStateStore.
+   */
+  globalStore?(name: string): StateStoreHandle | undefined;
   /** Reports a record that could not be deserialized or processed and was skipped (for metrics and logs). */
   onSkippedRecord?(reason: string, error: unknown, partition: TopicPartition, offset: number): void;
 }

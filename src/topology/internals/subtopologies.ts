@@ -10,6 +10,8 @@ export interface SubtopologyLayout {
   readonly id: number;
   /** Node names in the order they were added to the topology. */
   readonly nodeNames: readonly string[];
+  /** True for a global store's source and processor: numbered like sub-topologies, but never tasks. */
+  readonly global: boolean;
 }
 
 class UnionFind {
@@ -62,8 +64,12 @@ export function computeSubtopologies(topology: Topology): SubtopologyLayout[] {
   for (const name of javaSorted(sources)) assign(name);
   for (const name of javaSorted(topology.nodes.keys())) assign(name);
 
-  const layouts: { id: number; nodeNames: string[] }[] = [];
-  for (let id = 0; id < idByRoot.size; id++) layouts.push({ id, nodeNames: [] });
-  for (const name of topology.nodes.keys()) layouts[idByRoot.get(groups.root(name))!].nodeNames.push(name);
+  const layouts: { id: number; nodeNames: string[]; global: boolean }[] = [];
+  for (let id = 0; id < idByRoot.size; id++) layouts.push({ id, nodeNames: [], global: false });
+  for (const name of topology.nodes.keys()) {
+    const layout = layouts[idByRoot.get(groups.root(name))!];
+    layout.nodeNames.push(name);
+    if (topology.isGlobalNode(name)) layout.global = true;
+  }
   return layouts;
 }

@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { ProcessorContext } from '../processor/processor-context.ts';
+import type { Record } from '../processor/record.ts';
+import type { ReadOnlyKeyValueStore } from '../state/key-value-store.ts';
+import { TopologyTestDriver } from '../test-driver/topology-test-driver.ts';
+import { buildTopology } from '../topology/build-topology.ts';
+import { StreamsBuilder } from './streams-builder.ts';
+
+function enrichingTopology() {
+  const builder = new StreamsBuilder();
+  const countries = builder.globalTable('countries', undefined, { storeName: 'country-names' });
+  builder
+    .stream('visits')
+    .process<string, string>(() => {
+      let context: ProcessorContext<string, string>;
+      let names: ReadOnlyKeyValueStore<string, string>;
+      return {
+        init(ctx) {
+          context = ctx;
+          names = ctx.getStateStore(countries.queryableStoreName) as unknown as ReadOnlyKeyValueStore<string, string>;
+        },
+        process(record: Record<string, string>) {
+          context.forward(record.withValue(`${record.key} from ${names.get(record.value) ?? 'unknown'}`));
+        },
+      };
+    })
+    .to('greetings');
+  return builder.build();
+}
+
+test('a global table holds every partition of its topic and any task can read it', () => {
+  const driver = new TopologyTestDriver(
+    enrichingTopology(),
+    { 'application.id': 'global' },
+    {
+      partitions: { countries: 3, visits: 2 },
+    },
+  );
+  const countries = driver.createInputTopic('countries');
+  countries.pipeInput('fr', 'France');
+  countries.pipeInput('jp', 'Japan');
+  countries.pipeInput('br', 'Brazil');
+  countries.pipeInput('fr', 'République française');
+  const store = driver.getKeyValueStore<string, string>('country-names');
+  assert.equal(store.get('jp'), 'Japan');
+  assert.equal(store.get('fr'), 'République française');
+  const visits = driver.createInputTopic('visits');
+  for (const [user, country] of [
+    ['ann', 'jp'],
+    ['bob', 'fr'],
+    ['cid', 'xx'],
+    ['dee', 'br'],
+  ]) {
+    visits.pipeInput(user, country);
+  }
+  assert.deepEqual(driver.createOutputTopic('greetings').readValuesToList().sort(), [
+    'ann from Japan',
+    'bob from République française',
+    'cid from unknown',
+    'dee from Brazil',
+  ]);
+  assert.ok(!driver.producedTopicNames().some((t) => t.includes('changelog')), 'the topic is the changelog');
+});
+
+test('the built topology lists global stores apart from the sub-topologies that make tasks', () => {
+  const built = buildTopology(enrichingTopology(), { 'application.id': 'global' });
+  assert.deepEqual(built.globalStores, [{ storeName: 'country-names', sourceTopics: ['countries'] }]);
+  assert.deepEqual(
+    built.subtopologies.map((s) => [s.id, s.sourceTopics]),
+    [[1, ['visits']]],
+  );
+  assert.equal(built.internalTopics.length, 0);
+});
