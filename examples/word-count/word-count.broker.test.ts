@@ -45,6 +45,7 @@ for (const target of testBackends) {
       'poll.ms': 50,
       'session.timeout.ms': target.sessionTimeoutMs,
       'heartbeat.interval.ms': 200,
+      'repartition.purge.interval.ms': 0,
     });
 
     it('counts words exactly and creates its repartition and changelog topics', async (t) => {
@@ -76,6 +77,18 @@ for (const target of testBackends) {
           internal.map((d) => d.partitions.length),
           [3, 3],
         );
+        // Consumed repartition records are deleted after commit (repartition.purge.interval.ms is 0 here).
+        const repartition = `${app}-${WORD_COUNT_STORE}-repartition`;
+        const purged = async () => {
+          const starts = await backend.admin.listOffsets(
+            [0, 1, 2].map((partition) => ({ topic: repartition, partition, spec: 'earliest' as const })),
+          );
+          return starts.reduce((n, s) => n + s.offset, 0);
+        };
+        const deadline = Date.now() + 10_000;
+        while ((await purged()) < total && Date.now() < deadline)
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        assert.equal(await purged(), total);
         await streams.close();
       } finally {
         await backend.close();

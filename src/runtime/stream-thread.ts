@@ -141,10 +141,16 @@ export class StreamThread {
   /** Partitions per endpoint (application.server), from the latest assignment. */
   #partitionsByHost: Readonly<Record<string, readonly string[]>> = {};
   #processedTotal = 0;
+  readonly #repartitionTopics: ReadonlySet<string>;
+  readonly #purgeable = new Map<string, TopicPartitionOffset>();
+  #lastPurgeMs = Date.now();
 
   constructor(options: StreamThreadOptions) {
     this.#options = options;
     this.#config = options.config;
+    this.#repartitionTopics = new Set(
+      options.topology.internalTopics.filter((t) => t.kind === 'repartition').map((t) => t.name),
+    );
     this.name = `${options.config.clientId}-${options.processId.slice(0, 8)}-StreamThread-${options.index + 1}`;
   }
 
@@ -393,6 +399,22 @@ export class StreamThread {
     await collector.flush();
     if (offsets.length > 0) await member.commitOffsets(offsets);
     for (const active of committing) active.task.postCommit();
+    this.#maybePurgeRepartitionTopics(offsets);
+  }
+
+  /**
+   * Deletes consumed records from repartition topics (they are ours, and read once), at most every
+   * repartition.purge.interval.ms, like Kafka Streams. Not awaited: a failure only delays the clean-up.
+   */
+  #maybePurgeRepartitionTopics(committed: readonly TopicPartitionOffset[]): void {
+    for (const offset of committed) {
+      if (this.#repartitionTopics.has(offset.topic)) this.#purgeable.set(topicPartitionKey(offset), offset);
+    }
+    if (this.#purgeable.size === 0 || Date.now() - this.#lastPurgeMs < this.#config.repartitionPurgeIntervalMs) return;
+    this.#lastPurgeMs = Date.now();
+    const requests = [...this.#purgeable.values()];
+    this.#purgeable.clear();
+    this.#options.backend.admin.deleteRecords(requests).catch(() => {});
   }
 
   // ---------------------------------------------------------------------------------------------- rebalance
