@@ -143,3 +143,5 @@ export type { GroupedBuilder } from './dsl/grouped.ts';
 export type { MaterializedBuilder } from './dsl/materialized.ts';
 export type { ProducedBuilder } from './dsl/produced.ts';
 export type { RepartitionedBuilder } from './dsl/repartitioned.ts';
+export { GlobalKTable } from './dsl/global-ktable.ts';
+export type { GlobalStoreDescription } from './topology/topology-description.ts';
