@@ -241,6 +241,31 @@ export function defineRuntimeScenarios(label: string, setup: () => Promise<Scena
       await survivor.close();
     });
 
+    it('num.stream.threads: 2 runs two loops, each a group member with its share of the tasks', async (t) => {
+      await ready;
+      if (env === undefined) return t.skip('no TRIBUTARY_TEST_KAFKA');
+      const [input, output, app] = [uniqueName('in'), uniqueName('out'), uniqueName('app')];
+      await topics([input, 4], [output, 4]);
+      const streams = track(
+        new KafkaStreams(
+          countingTopology({ applicationId: app, sourceTopics: [input], sinkTopic: output }),
+          config(app, { 'num.stream.threads': 2 }),
+          { backend: env.backend },
+        ),
+      );
+      await streams.start();
+      await waitFor('each thread to run two tasks', () =>
+        streams
+          .metadataForLocalThreads()
+          .every((th) => th.activeTasks.filter((task) => task.phase === 'running').length === 2),
+      );
+      assert.equal(streams.metadataForLocalThreads().length, 2);
+      await produceStrings(env.backend, input, 4, words(200, 10));
+      const out = await readTopic(env.backend, output, 4, (r) => r.length >= 200);
+      assert.deepEqual(maxCountPerKey(out), expectedCounts(200, 10));
+      await streams.close();
+    });
+
     it('REPLACE_THREAD starts a new stream thread that carries on', async (t) => {
       await ready;
       if (env === undefined) return t.skip('no TRIBUTARY_TEST_KAFKA');
