@@ -120,7 +120,9 @@ export function buildTopology(topology: Topology, config: Readonly<Record<string
   if (optimization !== undefined && optimization !== 'none' && !optimizationWarned) {
     // The layout stays Kafka Streams' default (topology.optimization=none): same topics and stores as Java's.
     optimizationWarned = true;
-    console.warn(`tributary: "topology.optimization"=${String(optimization)} is not supported yet; the topology runs unoptimized`);
+    console.warn(
+      `tributary: "topology.optimization"=${String(optimization)} is not supported yet; the topology runs unoptimized`,
+    );
   }
   if (topology.nodes.size === 0)
     throw new TopologyException('the topology is empty: add a source (builder.stream(...))');
