@@ -30,10 +30,10 @@ export interface RecordCollectorOptions {
   readonly maxInflightBatches?: number;
 }
 
-interface Pending {
-  readonly record: ProducerRecord;
-  readonly source: OutgoingRecord;
-  readonly taskId: string;
+/** Records to send with, index for index, the task that produced each (parallel arrays: no object per record). */
+interface PendingBatch {
+  readonly records: ProducerRecord[];
+  readonly taskIds: string[];
 }
 
 export class StreamsRecordCollector implements RecordCollector {
@@ -42,7 +42,7 @@ export class StreamsRecordCollector implements RecordCollector {
   readonly #handler: ProductionExceptionHandler;
   readonly #partitionCounts: Map<string, number>;
   readonly #maxBatch: number;
-  #pending: Pending[] = [];
+  #pending: PendingBatch = { records: [], taskIds: [] };
   /** Records for topics whose partition count is not known yet; resolved (asynchronously) at the next flush. */
   #unresolved: { source: OutgoingRecord; taskId: string }[] = [];
   readonly #inflight = new Set<Promise<void>>();
@@ -74,8 +74,12 @@ export class StreamsRecordCollector implements RecordCollector {
       }
       partition = this.#partitionFor(record, count);
     }
-    this.#pending.push({ record: toProducerRecord(record, partition), source: record, taskId: this.currentTaskId });
-    if (this.#pending.length >= this.#maxBatch) this.dispatch();
+    // A record that names its partition already is a ProducerRecord: send it as is (no copy on the hot path).
+    this.#pending.records.push(
+      record.partition === undefined ? toProducerRecord(record, partition) : (record as ProducerRecord),
+    );
+    this.#pending.taskIds.push(this.currentTaskId);
+    if (this.#pending.records.length >= this.#maxBatch) this.dispatch();
   }
 
   partitionsFor(topic: string): number | undefined {
@@ -103,10 +107,10 @@ export class StreamsRecordCollector implements RecordCollector {
           }),
       );
     }
-    if (this.#pending.length === 0) return;
+    if (this.#pending.records.length === 0) return;
     const batch = this.#pending;
-    this.#pending = [];
-    this.#sentCount += batch.length;
+    this.#pending = { records: [], taskIds: [] };
+    this.#sentCount += batch.records.length;
     // Sent at once: the producer keeps call order per partition, and several requests in flight hide the
     // round trips (Kafka's max.in.flight.requests.per.connection, 5 with idempotence).
     this.#track(this.#sendBatch(batch));
@@ -126,7 +130,7 @@ export class StreamsRecordCollector implements RecordCollector {
     for (;;) {
       this.dispatch();
       if (this.#fatal !== undefined) throw this.#fatal;
-      if (this.#inflight.size === 0 && this.#pending.length === 0 && this.#unresolved.length === 0) return;
+      if (this.#inflight.size === 0 && this.#pending.records.length === 0 && this.#unresolved.length === 0) return;
       await Promise.all(this.#inflight);
     }
   }
@@ -138,21 +142,27 @@ export class StreamsRecordCollector implements RecordCollector {
 
   /** Drops what was not sent (a dirty close). */
   discard(): void {
-    this.#pending = [];
+    this.#pending = { records: [], taskIds: [] };
     this.#unresolved = [];
   }
 
-  async #sendBatch(batch: Pending[]): Promise<void> {
+  async #sendBatch(batch: PendingBatch): Promise<void> {
     if (this.#fatal !== undefined) return;
     try {
-      await this.#producer.send(batch.map((p) => p.record));
+      await this.#producer.send(batch.records);
     } catch (error) {
       const err = error instanceof Error ? error : new Error(String(error));
-      for (const pending of batch) {
-        const response = this.#handler.handle({ taskId: pending.taskId }, pending.source, err);
+      for (let i = 0; i < batch.records.length; i++) {
+        const record = batch.records[i];
+        const taskId = batch.taskIds[i];
+        const response = this.#handler.handle(
+          { taskId },
+          { ...record, timestamp: record.timestamp ?? 0, headers: record.headers ?? [] },
+          err,
+        );
         if (response === ProductionExceptionHandlerResponse.FAIL) {
           this.#fatal = new StreamsException(
-            `task ${pending.taskId} could not send a record to topic "${pending.source.topic}": ${err.message}`,
+            `task ${taskId} could not send a record to topic "${record.topic}": ${err.message}`,
             { cause: err },
           );
           return;
@@ -177,7 +187,8 @@ export class StreamsRecordCollector implements RecordCollector {
     }
     for (const { source, taskId } of records) {
       const partition = source.partition ?? this.#partitionFor(source, this.#partitionCounts.get(source.topic)!);
-      this.#pending.push({ record: toProducerRecord(source, partition), source, taskId });
+      this.#pending.records.push(toProducerRecord(source, partition));
+      this.#pending.taskIds.push(taskId);
     }
   }
 
