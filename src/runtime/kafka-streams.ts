@@ -244,9 +244,12 @@ export class KafkaStreams {
     this.#error = error;
     if (this.#state === KafkaStreamsState.CREATED) this.#state = KafkaStreamsState.REBALANCING;
     this.#setState(KafkaStreamsState.PENDING_ERROR);
-    this.#startWaiters?.reject(error);
+    const waiters = this.#startWaiters;
     this.#startWaiters = undefined;
-    this.#shutdownPromise = this.#stopEverything().then(() => this.#setState(KafkaStreamsState.ERROR));
+    this.#shutdownPromise = this.#stopEverything().then(() => {
+      this.#setState(KafkaStreamsState.ERROR);
+      waiters?.reject(error); // after ERROR, so that a caller of start() sees the final state
+    });
   }
 
   /**
