@@ -1,6 +1,7 @@
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { LatencyResult } from './latency.ts';
+import type { RestoreResult } from './restore.ts';
 
 /** One side's figure for one workload, or why there is none. */
 export type SideResult =
@@ -32,6 +33,7 @@ export interface AnchorRow {
 
 export interface BenchReport {
   readonly latency: readonly LatencyResult[];
+  readonly restore: readonly RestoreResult[];
   readonly startedAt: string;
   readonly mode: string;
   readonly command: string;
@@ -119,6 +121,23 @@ export function renderLatency(latency: readonly LatencyResult[]): string {
   return lines.join('\n');
 }
 
+export function renderRestore(restore: readonly RestoreResult[]): string {
+  if (restore.length === 0) return '';
+  const lines = [
+    '| restore of a count store | changelog records | start → RUNNING ms | restored rec/s | CPU-s | peak RSS MiB |',
+    '|---|---:|---:|---:|---:|---:|',
+  ];
+  for (const r of restore) {
+    const name = r.impl === 'java' ? 'Kafka Streams (RocksDB)' : 'Tributary (in-memory)';
+    if (r.failure) lines.push(`| ${name} | ${fmtInt(r.changelogRecords)} | ${r.failure} | | | |`);
+    else
+      lines.push(
+        `| ${name} | ${fmtInt(r.changelogRecords)} | ${fmtInt(r.startToRunningMs)} | ${fmtInt(r.restoredRecordsPerSec)} | ${fmt1(r.cpuSeconds)} | ${mib(r.peakRssBytes)} |`,
+      );
+  }
+  return lines.join('\n');
+}
+
 export function renderMarkdown(report: BenchReport): string {
   const env = Object.entries(report.environment)
     .map(([k, v]) => `- ${k}: ${v}`)
@@ -131,6 +150,8 @@ export function renderMarkdown(report: BenchReport): string {
     renderTable(report.rows),
     '',
     renderLatency(report.latency),
+    '',
+    renderRestore(report.restore),
     '',
     renderAnchors(report.anchors),
     '',

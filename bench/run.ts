@@ -12,6 +12,8 @@
  *   --no-anchors                    skip the producer/consumer perf tools and the raw seam pipe
  *   --latency-rate R, --latency-seconds S   end-to-end latency run of passthrough at R rec/s for S s
  *                                   (quick: 5000 for 10 s; full: 20000 for 30 s); --no-latency skips it
+ *   --restore-records N             restore run: a count store over N (mostly distinct) keys (quick 200,000;
+ *                                   full 1,000,000); --no-restore skips it
  *   --cpu-prof DIR                  run each Tributary worker under node --cpu-prof, profiles into DIR
  *                                   (summarise with bench/profile-summary.ts; see bench/PROFILE.md)
  */
@@ -29,11 +31,13 @@ import {
   type BenchReport,
   renderAnchors,
   renderLatency,
+  renderRestore,
   renderTable,
   sideResult,
   type WorkloadRow,
   writeReport,
 } from './report.ts';
+import { type RestoreResult, runRestore } from './restore.ts';
 import { sinkRecords } from './sink-records.ts';
 import { SinkWatcher } from './sink-watcher.ts';
 
@@ -96,6 +100,8 @@ const { values: opts } = parseArgs({
     'latency-rate': { type: 'string' },
     'latency-seconds': { type: 'string' },
     'no-latency': { type: 'boolean', default: false },
+    'restore-records': { type: 'string' },
+    'no-restore': { type: 'boolean', default: false },
   },
 });
 
@@ -138,7 +144,7 @@ async function main(): Promise<void> {
     const report = await runAll(broker, stateRoot);
     const md = writeReport(report);
     process.stdout.write(
-      `\n${renderTable(report.rows)}\n\n${renderLatency(report.latency)}\n\n${renderAnchors(report.anchors)}\n\nwritten to ${md}\n`,
+      `\n${renderTable(report.rows)}\n\n${renderLatency(report.latency)}\n\n${renderRestore(report.restore)}\n\n${renderAnchors(report.anchors)}\n\nwritten to ${md}\n`,
     );
   } finally {
     rmSync(stateRoot, { recursive: true, force: true });
@@ -206,6 +212,41 @@ async function runAll(broker: BenchBroker, stateRoot: string): Promise<BenchRepo
       latency.push(result);
       process.stderr.write(
         `    ${impl}: p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms${result.failure ? ` (${result.failure})` : ''}\n`,
+      );
+    }
+  }
+
+  const restore: RestoreResult[] = [];
+  if (!opts['no-restore']) {
+    const records = Number(opts['restore-records'] ?? (mode === 'full' ? 1_000_000 : 200_000));
+    const input = `bench-${runId}-restore-in`;
+    await mustRun(
+      runJavaBench('topics', { bootstrap, create: `${input}:1` }, 120_000, 'create restore input'),
+      'topics',
+    );
+    await mustRun(
+      runJavaBench(
+        'load',
+        { bootstrap, topic: input, records, 'value-size': 100, keys: records },
+        600_000,
+        `load ${input} (${records} records over ${records} keys)`,
+      ),
+      'load',
+    );
+    for (const impl of ['java', 'tributary'] as const) {
+      if (impl === 'java' ? opts['skip-java'] : opts['skip-tributary']) continue;
+      const result = await runRestore({
+        bootstrap,
+        impl,
+        input,
+        records,
+        topicPrefix: `bench-${runId}`,
+        stateDir: stateRoot,
+        workerPath,
+      });
+      restore.push(result);
+      process.stderr.write(
+        `    ${impl}: ${result.changelogRecords} changelog records restored in ${Math.round(result.startToRunningMs)} ms${result.failure ? ` (${result.failure})` : ''}\n`,
       );
     }
   }
@@ -312,6 +353,7 @@ async function runAll(broker: BenchBroker, stateRoot: string): Promise<BenchRepo
     anchors,
     rows,
     latency,
+    restore,
     notes: [
       'rec/s = records from the first to the last record processed (SimpleBenchmark starts its clock at start(); that figure is recordsPerSecFromStart in the JSON). For passthrough (a sink workload) the window ends when the sink topic holds the whole output (the app polls its end offsets every 10 ms): output still buffered is work not done.',
       'CPU-s per M records: the app process’s user+system CPU between its first and last record, per million records. Peak RSS: VmHWM of the app process.',

@@ -10,7 +10,7 @@ import { KafkaStreams } from '../../src/runtime/kafka-streams.ts';
 import { Serdes } from '../../src/serdes/serdes.ts';
 import type { KeyValueStore } from '../../src/state/key-value-store.ts';
 import { Stores } from '../../src/state/stores.ts';
-import type { Meter } from './meter.ts';
+import { type Meter, peakRssBytes } from './meter.ts';
 import { awaitOutputComplete } from './output-signal.ts';
 
 const STORE = 'bench-store';
@@ -24,6 +24,8 @@ export interface StreamsWorkloadOptions {
   readonly stateDir: string;
   readonly meter: Meter;
   readonly timeoutMs: number;
+  /** Restore run: start over an empty state dir with the changelog of an earlier run, stop at RUNNING. */
+  readonly restoreOnly?: boolean;
 }
 
 /**
@@ -71,6 +73,7 @@ export async function runStreamsWorkload(options: StreamsWorkloadOptions): Promi
     'max.poll.records': 1000,
     'auto.offset.reset': 'earliest',
   });
+  if (options.restoreOnly) return measureRestore(streams, options.timeoutMs);
   let timer: NodeJS.Timeout | undefined;
   const failed = new Promise<never>((_resolve, reject) => {
     streams.setUncaughtExceptionHandler((error: Error) => {
@@ -106,6 +109,32 @@ export async function runStreamsWorkload(options: StreamsWorkloadOptions): Promi
   await streams.close({ timeoutMs: 30_000 });
   streams.cleanUp();
   return extra;
+}
+
+/** start() → RUNNING over an empty local state: the time to restore the stores from their changelogs. */
+async function measureRestore(streams: KafkaStreams, timeoutMs: number): Promise<Record<string, unknown>> {
+  const started = performance.now();
+  const cpuStart = process.cpuUsage();
+  let timer: NodeJS.Timeout | undefined;
+  const running = await Promise.race([
+    streams.start().then(() => true),
+    new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs);
+    }),
+  ]);
+  clearTimeout(timer);
+  const ms = performance.now() - started;
+  const cpu = process.cpuUsage(cpuStart);
+  await streams.close({ timeoutMs: 30_000 });
+  streams.cleanUp();
+  return {
+    workload: 'restore',
+    impl: 'tributary',
+    timedOut: !running,
+    startToRunningMs: ms,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    peakRssBytes: peakRssBytes(),
+  };
 }
 
 /** SimpleBenchmark's streamprocesswithstatestore: a get then a put of the same key per record. */

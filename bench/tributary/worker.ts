@@ -69,6 +69,19 @@ async function main(): Promise<void> {
       });
       return print(meter.result(workload, extra));
     }
+    case 'count-restore':
+      return print(
+        await runStreamsWorkload({
+          workload: 'count',
+          bootstrap: required('bootstrap'),
+          source: required('source'),
+          applicationId: required('app-id'),
+          stateDir: required('state-dir'),
+          meter: new Meter(0),
+          timeoutMs: Number(opts['timeout-ms']),
+          restoreOnly: true,
+        }),
+      );
     case 'windowed-count':
       return print({ na: 'n/a (not built)' });
     default:

@@ -99,6 +99,12 @@ final class StreamsWorkloads {
         // be measured as idle time. 100 ms is Kafka Streams' own default.
         props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 100);
         props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 128 * 1024);
+        if (args.string("cache-bytes", null) != null) {
+            props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, args.number("cache-bytes"));
+        }
+        if (args.string("restore-only", "false").equals("true")) {
+            return Restore.measure(builder, props, timeoutMs);
+        }
 
         KafkaStreams streams = new KafkaStreams(builder.build(), props);
         streams.setUncaughtExceptionHandler(e -> {
@@ -130,7 +136,10 @@ final class StreamsWorkloads {
         extra.put("client", "kafka-streams " + AppInfoParser.getVersion());
         if (outputComplete != null) extra.put("outputComplete", outputComplete);
         String result = meter.json(workload, extra);
-        streams.close(Duration.ofSeconds(30));
+        // Leave the group on close (Kafka Streams stays by default), so a later run of the same application.id
+        // (the restore run) is not held up by this member's session timeout.
+        streams.close(org.apache.kafka.streams.CloseOptions.timeout(Duration.ofSeconds(30))
+                .withGroupMembershipOperation(org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
         streams.cleanUp();
         return result;
     }
