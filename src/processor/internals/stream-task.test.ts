@@ -218,3 +218,34 @@ test('a negative timestamp fails by default and is dropped with LogAndSkipOnInva
     ['W'],
   );
 });
+
+test('context.commit() asks the driver for a commit even when nothing was processed since the last one', () => {
+  const topology = new StreamsBuilder();
+  topology.stream('in').process(() => {
+    let context: import('../processor-context.ts').ProcessorContext<never, never>;
+    return {
+      init(ctx) {
+        context = ctx;
+        ctx.schedule(1_000, 'WALL_CLOCK_TIME', () => context.commit());
+      },
+      process() {},
+    };
+  });
+  const sent: OutgoingRecord[] = [];
+  let now = 0;
+  const config = { 'application.id': 'app' };
+  const task = buildTopology(topology.build(), config).createTask(
+    { subtopology: 0, partition: 0 },
+    { collector: { send: (r) => sent.push(r), partitionsFor: () => 1 }, now: () => now, config },
+  );
+  task.initialize();
+  assert.equal(task.commitNeeded(), false);
+  now = 999;
+  assert.equal(task.punctuateWallClock(now), false);
+  now = 1_000;
+  assert.equal(task.punctuateWallClock(now), true);
+  assert.equal(task.commitNeeded(), true);
+  task.prepareCommit();
+  task.postCommit();
+  assert.equal(task.commitNeeded(), false);
+});
