@@ -140,6 +140,7 @@ export class ClusterClient {
     // Failovers deserve many retries, but when no broker answers at all the configured `retries` is the
     // bound, so an unreachable cluster fails in bounded time however the retry loops nest.
     let unreachable = 0;
+    let concurrent = 0;
     for (let attempt = 0; attempt <= retries; attempt++) {
       if (this.#closed) throw new Error(`${action}: client closed`);
       try {
@@ -147,6 +148,13 @@ export class ClusterClient {
       } catch (error) {
         lastError = error;
         if (isUnreachable(error) && ++unreachable > this.config.retries) break;
+        // The previous transaction's markers are still being written: ready within milliseconds, so poll
+        // quickly (as Java's producer does) without using up the retries meant for real failures.
+        if (hasProtocolError(error, 'CONCURRENT_TRANSACTIONS') && ++concurrent < 500) {
+          attempt--;
+          await delay(concurrent < 10 ? 5 : 20);
+          continue;
+        }
         if (!isRetriable(error) || attempt === retries) break;
         if (isNetworkError(error) || hasProtocolError(error, 'NOT_LEADER_OR_FOLLOWER', 'LEADER_NOT_AVAILABLE')) {
           this.base.clearMetadata();
