@@ -145,3 +145,5 @@ export type { ProducedBuilder } from './dsl/produced.ts';
 export type { RepartitionedBuilder } from './dsl/repartitioned.ts';
 export { GlobalKTable } from './dsl/global-ktable.ts';
 export type { GlobalStoreDescription } from './topology/topology-description.ts';
+export type { PlatformaticBackendConfig } from './kafka/platformatic/index.ts';
+export { PlatformaticBackend } from './kafka/platformatic/index.ts';
