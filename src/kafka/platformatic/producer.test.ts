@@ -188,4 +188,30 @@ describe('PlatformaticBackend producer and fetcher on real Kafka', {
     assert.deepEqual(values, ['a', 'b', 'd']);
     await fetcher.close();
   });
+
+  it('splits one large send into batches below the broker limit, keeping offsets in order', {
+    timeout: 60_000,
+  }, async () => {
+    const topic = uniqueName('pf-large');
+    await backend.admin.createTopics([{ name: topic, partitions: 2 }]);
+    const producer = await backend.createProducer();
+    // 3 MiB for partition 0 (four batches of ~900 KiB, so four requests to its leader) and a little for 1.
+    const records = Array.from({ length: 3_100 }, (_, i) => ({
+      topic,
+      partition: i < 3_072 ? 0 : 1,
+      key: null,
+      value: Buffer.alloc(1024, i % 251),
+    }));
+    const metadata = await producer.send(records);
+    assert.deepEqual(
+      metadata.filter((m) => m.partition === 0).map((m) => m.offset),
+      Array.from({ length: 3_072 }, (_, i) => i),
+    );
+    const fetcher = backend.createFetcher({ maxPartitionBytes: 4 * 1024 * 1024 });
+    fetcher.assign([{ topic, partition: 0 }]);
+    const got = (await drain(fetcher, 3_072)).flatMap((b) => b.records);
+    assert.equal(got.length, 3_072);
+    assert.ok(got.every((r, i) => r.offset === i && r.value?.[0] === i % 251));
+    await Promise.all([producer.close(), fetcher.close()]);
+  });
 });
