@@ -1,15 +1,10 @@
 /**
  * describe() must print exactly what Kafka Streams' Topology.describe() prints for the same program. The Java
- * side (java/describe/src/Describe.java, compiled once against harness/lib and cached in java/describe/target)
+ * side (java/describe/src/Describe.java, compiled by java-reference.ts and cached in java/describe/target)
  * builds each topology below with Kafka Streams 4.3.1; each TypeScript twin here builds the same one.
  */
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { buildFilterMapSplitTopology } from '../../examples/filter-map-split/topology.ts';
 import { buildPageViewsTopology } from '../../examples/page-views/topology.ts';
 import { buildWordCountTopology } from '../../examples/word-count/topology.ts';
@@ -22,10 +17,8 @@ import { Produced } from '../dsl/produced.ts';
 
 import { StreamsBuilder } from '../dsl/streams-builder.ts';
 import { Serdes } from '../serdes/serdes.ts';
+import { compiledJavaReference, runJavaReference } from './java-reference.ts';
 import type { Topology } from './topology.ts';
-
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const JAVA_DIR = join(ROOT, 'java', 'describe');
 
 function built(define: (b: StreamsBuilder) => void): Topology {
   const builder = new StreamsBuilder();
@@ -268,48 +261,15 @@ const TWINS: Record<string, () => Topology> = {
     }),
 };
 
-/** Compiles Describe.java once per source version; returns the classpath, or undefined without Java. */
-function compiledJavaSide(): string | undefined {
-  if (spawnSync('java', ['-version']).status !== 0 || spawnSync('javac', ['-version']).status !== 0) return undefined;
-  const lib = join(ROOT, 'harness', 'lib');
-  if (!existsSync(join(lib, 'kafka-streams-4.3.1.jar'))) {
-    execFileSync('bash', [join(ROOT, 'harness', 'fetch-kafka.sh')], { stdio: 'ignore', timeout: 300_000 });
-  }
-  const source = join(JAVA_DIR, 'src', 'Describe.java');
-  const classes = join(JAVA_DIR, 'target', 'classes');
-  const hashFile = join(JAVA_DIR, 'target', 'source.sha256');
-  const hash = createHash('sha256').update(readFileSync(source)).digest('hex');
-  const classpath = `${classes}:${lib}/*`;
-  if (existsSync(hashFile) && readFileSync(hashFile, 'utf8') === hash) return classpath;
-  mkdirSync(classes, { recursive: true });
-  execFileSync('javac', ['-d', classes, '-cp', `${lib}/*`, source], { stdio: 'pipe', timeout: 120_000 });
-  writeFileSync(hashFile, hash);
-  return classpath;
-}
-
-function javaDescriptions(classpath: string, names: string[]): Map<string, string> {
-  const output = execFileSync('java', ['-cp', classpath, 'Describe', ...names], {
-    encoding: 'utf8',
-    timeout: 120_000,
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  const texts = new Map<string, string>();
-  for (const section of output.split(/^=== /m).slice(1)) {
-    const newline = section.indexOf('\n');
-    texts.set(section.slice(0, newline), section.slice(newline + 1));
-  }
-  return texts;
-}
-
 test("describe() prints exactly Kafka Streams' TopologyDescription for the same programs", {
   timeout: 240_000,
 }, (t) => {
-  const classpath = compiledJavaSide();
+  const classpath = compiledJavaReference();
   if (classpath === undefined) {
     t.skip('java/javac not installed');
     return;
   }
-  const java = javaDescriptions(classpath, Object.keys(TWINS));
+  const java = runJavaReference(classpath, 'Describe', Object.keys(TWINS));
   for (const [name, build] of Object.entries(TWINS)) {
     const expected = java.get(name);
     assert.ok(expected !== undefined, `the Java side printed no description for "${name}"`);
