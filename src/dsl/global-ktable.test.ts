@@ -72,3 +72,12 @@ test('the built topology lists global stores apart from the sub-topologies that 
   );
   assert.equal(built.internalTopics.length, 0);
 });
+
+test('a task whose driver runs no global stores says so when a processor asks for one', () => {
+  const built = buildTopology(enrichingTopology(), { 'application.id': 'global' });
+  const task = built.createTask(
+    { subtopology: 1, partition: 0 },
+    { collector: { send() {}, partitionsFor: () => 1 }, now: () => 0, config: { 'application.id': 'global' } },
+  );
+  assert.throws(() => task.initialize(), /global store "country-names" is not available to task 1_0/);
+});

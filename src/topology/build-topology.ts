@@ -145,6 +145,7 @@ export function buildTopology(topology: Topology, config: Readonly<Record<string
     });
   }
 
+  const globalStoreNames: ReadonlySet<string> = new Set(topology.globalStores.keys());
   const subtopologies: BuiltSubtopology[] = [];
   const globalSpecs: GlobalStoreSpec[] = [];
   const globalNodes: NodeDefinition[] = [];
@@ -207,7 +208,7 @@ export function buildTopology(topology: Topology, config: Readonly<Record<string
       sinkTopics,
       stores,
       changelogs: subtopologyChangelogs,
-      blueprint: { applicationId, nodes, storeBuilders, decorateTopic, changelogTopicFor },
+      blueprint: { applicationId, nodes, storeBuilders, decorateTopic, changelogTopicFor, globalStoreNames },
     });
   }
   for (const store of topology.stores.keys()) {

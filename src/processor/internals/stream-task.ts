@@ -44,6 +44,8 @@ export interface TaskBlueprint {
   /** Internal topic names get the application id prefix; user topics stay as they are. */
   decorateTopic(topic: string): string;
   changelogTopicFor(storeName: string): string | undefined;
+  /** Names of the topology's global stores (reachable through the environment, not owned by the task). */
+  readonly globalStoreNames?: ReadonlySet<string>;
 }
 
 /** A processor failed and the processing handler said FAIL (or no handler applies). */
@@ -58,6 +60,7 @@ export class StreamTaskImpl implements StreamTask, NodeHost {
   readonly stores: ManagedStore[] = [];
   readonly applicationId: string;
   readonly env: TaskEnvironment;
+  private readonly globalStoreNames: ReadonlySet<string>;
   readonly context: TaskProcessorContext;
   private readonly queues: PartitionQueue[] = [];
   private readonly queueByKey = new Map<string, PartitionQueue>();
@@ -77,6 +80,7 @@ export class StreamTaskImpl implements StreamTask, NodeHost {
     this.idString = taskIdString(id);
     this.applicationId = blueprint.applicationId;
     this.env = env;
+    this.globalStoreNames = blueprint.globalStoreNames ?? new Set();
     this.inputPartitions = inputPartitions;
     this.context = new TaskProcessorContext(this);
     const config = env.config;
@@ -511,6 +515,12 @@ export class StreamTaskImpl implements StreamTask, NodeHost {
       // Global stores need no connection: any processor may read them (as in Kafka Streams).
       const global = this.env.globalStore?.(name);
       if (global !== undefined) return global as unknown as StateStore;
+      if (this.globalStoreNames.has(name)) {
+        throw new StreamsException(
+          `global store "${name}" is not available to task ${this.idString}: whatever runs this task does not run ` +
+            'global stores (it must create the global task and pass TaskEnvironment.globalStore)',
+        );
+      }
     }
     if (node === undefined || store === undefined || !node.storeNames.has(name)) {
       const who = node === undefined ? 'this processor' : `processor "${node.name}"`;
