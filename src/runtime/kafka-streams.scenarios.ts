@@ -266,6 +266,46 @@ export function defineRuntimeScenarios(label: string, setup: () => Promise<Scena
       await streams.close();
     });
 
+    it('exactly_once_v2: a thread that fails mid-stream is replaced and every count is exact (no duplicates)', async (t) => {
+      await ready;
+      if (env === undefined) return t.skip('no TRIBUTARY_TEST_KAFKA');
+      const [input, output, app] = [uniqueName('in'), uniqueName('out'), uniqueName('app')];
+      await topics([input, 2], [output, 2]);
+      // Fails once on k5 after some counts were committed: what the failed transaction wrote must not count.
+      const poison = { remaining: 0, matches: (key: string) => key === 'k5' };
+      const streams = track(
+        new KafkaStreams(
+          countingTopology({ applicationId: app, sourceTopics: [input], sinkTopic: output, poison }),
+          config(app, { 'processing.guarantee': 'exactly_once_v2', 'commit.interval.ms': 100 }),
+          { backend: env.backend },
+        ),
+      );
+      let failures = 0;
+      streams.setUncaughtExceptionHandler(() => {
+        failures++;
+        return StreamThreadExceptionResponse.REPLACE_THREAD;
+      });
+      await streams.start();
+      await produceStrings(env.backend, input, 2, words(300, 10));
+      await readTopic(env.backend, output, 2, (r) => r.length >= 300, 20_000, 'read_committed');
+      poison.remaining = 1;
+      await produceStrings(env.backend, input, 2, words(300, 10, 300));
+      const expected = expectedCounts(600, 10);
+      const out = await readTopic(
+        env.backend,
+        output,
+        2,
+        (r) => [...expected].every(([key, n]) => (maxCountPerKey(r).get(key) ?? 0) >= n),
+        30_000,
+        'read_committed',
+      );
+      assert.equal(failures, 1);
+      assert.deepEqual(maxCountPerKey(out), expected);
+      // Exactly once: each count 1..n appears once per key in the committed output.
+      assert.equal(out.length, 600);
+      await streams.close();
+    });
+
     it('REPLACE_THREAD starts a new stream thread that carries on', async (t) => {
       await ready;
       if (env === undefined) return t.skip('no TRIBUTARY_TEST_KAFKA');

@@ -75,9 +75,6 @@ export class KafkaStreams {
 
   constructor(topology: TopologyInput, config: StreamsConfigProperties, options: KafkaStreamsOptions = {}) {
     this.#config = resolveStreamsConfig(config);
-    if (this.#config.processingGuarantee === 'exactly_once_v2') {
-      throw new ConfigError('processing.guarantee', 'exactly_once_v2 is not supported yet; use at_least_once');
-    }
     this.#productionHandler = toProductionHandler(this.#config.values['production.exception.handler']);
     // Built here, as Java does in the constructor: topology mistakes throw at once, naming the problem.
     this.#topology = resolveTopology(topology, this.#config.values);

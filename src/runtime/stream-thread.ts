@@ -141,6 +141,10 @@ export class StreamThread {
   /** Partitions per endpoint (application.server), from the latest assignment. */
   #partitionsByHost: Readonly<Record<string, readonly string[]>> = {};
   #processedTotal = 0;
+  readonly #eos: boolean;
+  #inTransaction = false;
+  /** Collector's sent count at the last commit: under EOS, nothing new to commit means no transaction commit. */
+  #sentAtLastCommit = 0;
   readonly #repartitionTopics: ReadonlySet<string>;
   readonly #purgeable = new Map<string, TopicPartitionOffset>();
   #lastPurgeMs = Date.now();
@@ -148,6 +152,7 @@ export class StreamThread {
   constructor(options: StreamThreadOptions) {
     this.#options = options;
     this.#config = options.config;
+    this.#eos = options.config.processingGuarantee === 'exactly_once_v2';
     this.#repartitionTopics = new Set(
       options.topology.internalTopics.filter((t) => t.kind === 'repartition').map((t) => t.name),
     );
@@ -204,6 +209,9 @@ export class StreamThread {
     this.#wake?.();
     await this.#loopDone;
     try {
+      // Under exactly-once, what a failed thread wrote must never become visible (and must not hold back
+      // read_committed readers until the transaction times out).
+      if (this.#dirty) await this.#abortTransaction();
       // Leaving revokes (our onRevoked commits and suspends), then the suspended tasks are closed.
       if (this.#member !== undefined) await this.#member.leave().catch(() => {});
       await this.#withLock(async () => {
@@ -230,7 +238,17 @@ export class StreamThread {
     const { backend, topology } = this.#options;
     const config = this.#config;
     const isolationLevel = config.processingGuarantee === 'exactly_once_v2' ? 'read_committed' : 'read_uncommitted';
-    this.#producer = await backend.createProducer({ clientId: `${this.name}-producer`, idempotent: true });
+    this.#producer = await backend.createProducer({
+      clientId: `${this.name}-producer`,
+      idempotent: true,
+      // EOS v2: one transactional producer per stream thread; zombies are fenced by the group generation
+      // sent with the offsets. Kafka Streams' default transaction.timeout.ms under EOS is 10 s.
+      transactionalId: this.#eos
+        ? `${config.applicationId}-${this.#options.processId}-${this.#options.index + 1}`
+        : undefined,
+      transactionTimeoutMs: this.#eos ? 10_000 : undefined,
+    });
+    if (this.#eos) await this.#beginTransaction();
     this.#collector = new StreamsRecordCollector({
       producer: this.#producer,
       admin: backend.admin,
@@ -316,7 +334,7 @@ export class StreamThread {
       await this.#sleep(this.#config.pollMs);
     }
     if (Date.now() - this.#lastCommitMs >= this.#config.commitIntervalMs) {
-      await this.#withLock(() => this.#commitAll());
+      await this.#withLock(() => this.#commitOrHandleMigration());
     }
     // A macrotask turn, so heartbeats and timers run even when fetches resolve at once.
     await new Promise<void>((resolve) => setImmediate(resolve));
@@ -397,7 +415,21 @@ export class StreamThread {
       committing.push(active);
     }
     await collector.flush();
-    if (offsets.length > 0) await member.commitOffsets(offsets);
+    if (this.#eos) {
+      const sent = collector.sentCount();
+      if (offsets.length > 0 || sent !== this.#sentAtLastCommit) {
+        const generation = member.generation();
+        if (generation === undefined) throw new TaskMigratedError('the stream thread is not a group member');
+        // Output, changelog records and input offsets become visible together, or not at all.
+        if (offsets.length > 0) await this.#producer!.sendOffsetsToTransaction(offsets, generation);
+        await this.#producer!.commitTransaction();
+        this.#inTransaction = false;
+        this.#sentAtLastCommit = sent;
+        await this.#beginTransaction();
+      }
+    } else if (offsets.length > 0) {
+      await member.commitOffsets(offsets);
+    }
     for (const active of committing) active.task.postCommit();
     this.#maybePurgeRepartitionTopics(offsets);
   }
@@ -417,6 +449,40 @@ export class StreamThread {
     this.#options.backend.admin.deleteRecords(requests).catch(() => {});
   }
 
+  /**
+   * A periodic commit. Losing the generation to a rebalance is not fatal: under at-least-once the tasks keep
+   * their state and the coming revocation commits again; under exactly-once the transaction is aborted and
+   * the tasks are closed and rebuilt from their changelogs (Java's TaskMigratedException).
+   */
+  async #commitOrHandleMigration(): Promise<void> {
+    try {
+      await this.#commitAll();
+    } catch (error) {
+      const migrated =
+        error instanceof TaskMigratedError || (error instanceof Error && error.name === 'RebalanceInProgressError');
+      if (!migrated) throw error;
+      if (!this.#eos) return;
+      await this.#abortTransaction();
+      for (const active of [...this.#tasks.values()]) this.#closeTask(active, false);
+      this.#member?.requestRejoin();
+      await this.#beginTransaction();
+    }
+  }
+
+  async #beginTransaction(): Promise<void> {
+    if (!this.#eos || this.#inTransaction) return;
+    await this.#producer!.beginTransaction();
+    this.#inTransaction = true;
+  }
+
+  /** Aborts the open transaction (EOS), after the batches in flight settled. */
+  async #abortTransaction(): Promise<void> {
+    if (!this.#eos || !this.#inTransaction) return;
+    await this.#collector?.abandon();
+    this.#inTransaction = false;
+    await this.#producer!.abortTransaction().catch(() => {});
+  }
+
   // ---------------------------------------------------------------------------------------------- rebalance
 
   async #onRevoked(_partitions: readonly TopicPartition[]): Promise<void> {
@@ -433,6 +499,10 @@ export class StreamThread {
           if (!(error instanceof Error) || error.name !== 'RebalanceInProgressError')
             this.#assignmentError ??= asError(error);
         }
+      }
+      if (!committed && this.#eos) {
+        await this.#abortTransaction();
+        if (!this.#dirty) await this.#beginTransaction().catch((error) => (this.#assignmentError ??= asError(error)));
       }
       for (const active of [...this.#tasks.values()]) {
         if (committed && active.phase === 'running') {
@@ -673,6 +743,11 @@ export class StreamThread {
   #setStateIfAlive(state: StreamThreadState): void {
     if (this.isAlive()) this.#setState(state);
   }
+}
+
+/** The thread lost its tasks to a rebalance (Java's TaskMigratedException). */
+class TaskMigratedError extends StreamsException {
+  override name = 'TaskMigratedError';
 }
 
 function parseTaskId(id: string): TaskId {

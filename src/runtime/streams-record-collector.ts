@@ -141,6 +141,17 @@ export class StreamsRecordCollector implements RecordCollector {
   }
 
   /** Drops what was not sent (a dirty close). */
+  /**
+   * For an aborted transaction: waits for the batches in flight (their errors no longer matter), then drops
+   * everything unsent and forgets a send error, so the next transaction starts clean.
+   */
+  async abandon(): Promise<void> {
+    this.discard();
+    await Promise.allSettled(this.#inflight);
+    this.discard();
+    this.#fatal = undefined;
+  }
+
   discard(): void {
     this.#pending = { records: [], taskIds: [] };
     this.#unresolved = [];

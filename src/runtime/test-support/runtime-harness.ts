@@ -3,7 +3,7 @@
  * keyed records partitioned like Java, reading a topic to its end, and bounded waits.
  */
 import { randomBytes } from 'node:crypto';
-import type { ConsumedRecord, KafkaBackend } from '../../kafka/backend.ts';
+import type { ConsumedRecord, IsolationLevel, KafkaBackend } from '../../kafka/backend.ts';
 import { partitionForKey } from '../../kafka/partitioner.ts';
 
 export function uniqueName(prefix: string): string {
@@ -42,9 +42,11 @@ export async function readTopic(
   partitions: number,
   until: (records: readonly (ConsumedRecord & { partition: number })[]) => boolean,
   timeoutMs = 20_000,
+  isolationLevel: IsolationLevel = 'read_uncommitted',
 ): Promise<(ConsumedRecord & { partition: number })[]> {
   const fetcher = backend.createFetcher({
     clientId: uniqueName('test-reader'),
+    isolationLevel,
     autoOffsetReset: 'earliest',
     maxWaitMs: 100,
   });
