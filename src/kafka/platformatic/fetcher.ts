@@ -147,8 +147,12 @@ export class PlatformaticFetcher implements Fetcher {
       return [];
     }
     const topics = [...new Set(active.map((s) => s.topic))];
-    const metadata = await this.#client.metadata(topics, this.#needsMetadata);
+    let metadata = await this.#client.metadata(topics, this.#needsMetadata);
     this.#needsMetadata = false;
+    // Partitions may have been added since the cached metadata was read.
+    if (active.some((s) => s.partition >= (metadata.topics.get(s.topic)?.partitionsCount ?? 0))) {
+      metadata = await this.#client.metadata(topics, true);
+    }
     for (const s of active) {
       const count = metadata.topics.get(s.topic)?.partitionsCount ?? 0;
       if (s.partition >= count) {

@@ -226,7 +226,11 @@ export class PlatformaticProducer implements Producer {
     const now = Date.now();
     const byPartition = groupByPartition(records);
     const topics = [...new Set(records.map((r) => r.topic))];
-    const metadata = await this.#client.metadata(topics);
+    let metadata = await this.#client.metadata(topics);
+    const beyondCache = (m: typeof metadata) =>
+      [...byPartition.values()].some((g) => g.partition >= (m.topics.get(g.topic)?.partitionsCount ?? 0));
+    // Partitions may have been added since the cached metadata was read.
+    if (beyondCache(metadata)) metadata = await this.#client.metadata(topics, true);
     for (const { topic, partition } of byPartition.values()) {
       const count = metadata.topics.get(topic)?.partitionsCount ?? 0;
       if (!Number.isInteger(partition) || partition < 0 || partition >= count) {
