@@ -99,7 +99,10 @@ export async function runLatency(options: LatencyOptions): Promise<LatencyResult
       maxMs: Number.NaN,
       failure,
     });
-    if (!app.result || app.result.timedOut) return fail(`app did not finish (exit ${app.exitCode})`);
+    if (!app.result || app.result.timedOut) {
+      const why = app.stderrTail.trim().split('\n').filter(Boolean).at(-1)?.slice(0, 200) ?? '';
+      return fail(`app did not finish (exit ${app.exitCode}) ${why}`);
+    }
     if (latencies.length < records) return fail(`sink holds ${latencies.length} of ${records} records`);
     latencies.sort((a, b) => a - b);
     const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];

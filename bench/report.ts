@@ -91,7 +91,7 @@ export function renderTable(rows: readonly WorkloadRow[]): string {
     const ratio =
       'na' in t || 'na' in k || k.recordsPerSec <= 0 ? '—' : `${(t.recordsPerSec / k.recordsPerSec).toFixed(2)}×`;
     lines.push(
-      `| ${row.workload}${row.note ? ` (${row.note})` : ''} | ${row.input} | ${rate(t)} | ${rate(k)} | ${ratio} | ${pair(t, k, (s) => fmt1(s.cpuSecondsPerMillion))} | ${pair(t, k, (s) => mib(s.peakRssBytes))} | ${pair(t, k, (s) => fmtInt(Number(s.raw.recordsPerSecSteady)))} |`,
+      `| ${row.workload}${row.note ? ` (${row.note})` : ''} | ${row.input} | ${rate(t)} | ${rate(k)} | ${ratio} | ${pair(t, k, (s) => fmt1(s.cpuSecondsPerMillion))} | ${pair(t, k, (s) => mib(s.peakRssBytes))} | ${pair(t, k, (s) => (Number(s.raw.recordsPerSecSteady) > 0 ? fmtInt(Number(s.raw.recordsPerSecSteady)) : '—'))} |`,
     );
   }
   return lines.join('\n');

@@ -49,7 +49,7 @@ export async function runRestore(options: RestoreOptions): Promise<RestoreResult
     { ...common, 'state-dir': join(options.stateDir, `restore-fill-${impl}`) },
     options,
   );
-  if (!fill.result || fill.result.timedOut) return fail(`fill run failed (exit ${fill.exitCode})`);
+  if (!fill.result || fill.result.timedOut) return fail(`fill run failed (exit ${fill.exitCode}) ${lastLine(fill)}`);
   const changelogRecords = await changelogSize(bootstrap, appId);
   if (changelogRecords === 0) return fail('the fill run left no changelog records');
   const restore = await run(
@@ -59,7 +59,8 @@ export async function runRestore(options: RestoreOptions): Promise<RestoreResult
     options,
   );
   const r = restore.result;
-  if (!r || r.timedOut) return fail(`restore run failed (exit ${restore.exitCode})`, changelogRecords);
+  if (!r || r.timedOut)
+    return fail(`restore run failed (exit ${restore.exitCode}) ${lastLine(restore)}`, changelogRecords);
   const ms = Number(r.startToRunningMs);
   return {
     impl,
@@ -86,6 +87,10 @@ function run(
   const args = [restore.workerPath, workload];
   for (const [k, v] of Object.entries(rest)) args.push(`--${k}`, String(v));
   return runMeasuredChild(process.execPath, args, { timeoutMs: 300_000, label });
+}
+
+function lastLine(run: ChildRun): string {
+  return run.stderrTail.trim().split('\n').filter(Boolean).at(-1)?.slice(0, 200) ?? '';
 }
 
 /** Sum of the end offsets of every `<appId>-…-changelog` topic. */

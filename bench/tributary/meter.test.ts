@@ -18,13 +18,24 @@ test('the meter resolves done at the expected count and reports the whole count'
 test('batches that jump over the 10%, 90% and last marks are counted like single records', async () => {
   const meter = new Meter(100);
   meter.recordMany(5);
-  meter.recordMany(90);
+  meter.recordMany(10);
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  meter.recordMany(80);
   assert.equal(meter.result('w').timedOut, true);
   meter.recordMany(50);
   await meter.done;
   const result = meter.result('w');
   assert.equal(result.processed, 100, 'records beyond the expected count are not counted');
   assert.ok(Number(result.recordsPerSecSteady) > 0);
+});
+
+test('one batch that crosses both the 10% and the 90% mark gives no steady-state rate', async () => {
+  const meter = new Meter(100);
+  meter.recordMany(5);
+  meter.recordMany(90);
+  meter.recordMany(5);
+  await meter.done;
+  assert.equal(meter.result('w').recordsPerSecSteady, 0);
 });
 
 test('a run that never reached its count reports what it processed, as timed out', () => {

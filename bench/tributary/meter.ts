@@ -40,26 +40,29 @@ export class Meter {
   /** Called once per processed record. */
   record(): void {
     const n = ++this.#processed;
-    if (n === 1) {
-      this.#firstNs = process.hrtime.bigint();
-      this.#cpuAtFirst = cpuMicros();
-    }
+    if (n === 1) this.markFirst();
     if (n === this.#mark10) this.#at10PercentNs = process.hrtime.bigint();
     if (n === this.#mark90) this.#at90PercentNs = process.hrtime.bigint();
     if (n === this.expected) this.finish();
   }
 
+  /** Starts the window now if it has not started (a pipe's first record is fetched long before it is acknowledged). */
+  markFirst(): void {
+    if (this.#firstNs !== 0n) return;
+    this.#firstNs = process.hrtime.bigint();
+    this.#cpuAtFirst = cpuMicros();
+  }
+
   /** Adds a whole batch at once (raw consume: counting per record would measure the counter). */
   recordMany(count: number): void {
     if (count <= 0) return;
-    if (this.#processed === 0) {
-      this.#firstNs = process.hrtime.bigint();
-      this.#cpuAtFirst = cpuMicros();
-    }
+    this.markFirst();
     const before = this.#processed;
     this.#processed += count;
-    if (before < this.#mark10 && this.#processed >= this.#mark10) this.#at10PercentNs = process.hrtime.bigint();
-    if (before < this.#mark90 && this.#processed >= this.#mark90) this.#at90PercentNs = process.hrtime.bigint();
+    // One clock reading for both marks: a batch that crosses both gives no steady-state figure (reported as —).
+    const now = process.hrtime.bigint();
+    if (before < this.#mark10 && this.#processed >= this.#mark10) this.#at10PercentNs = now;
+    if (before < this.#mark90 && this.#processed >= this.#mark90) this.#at90PercentNs = now;
     if (before < this.expected && this.#processed >= this.expected) this.finish();
   }
 

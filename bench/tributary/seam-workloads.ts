@@ -36,6 +36,7 @@ export async function runSeamWorkload(options: SeamWorkloadOptions): Promise<Rec
     while (fetched < meter.expected && Date.now() < options.deadline) {
       for (const batch of await fetcher.poll(500)) {
         const take = Math.min(batch.records.length, meter.expected - fetched);
+        if (take > 0) meter.markFirst();
         fetched += take;
         if (!producer || !sink) {
           // Read every key as IntegerDeserializer would and touch every value, as the Java consumer does.
