@@ -6,7 +6,8 @@
  *   --quick (default) | --full      record counts and inputs (quick: a few minutes)
  *   --records N                     records per input (overrides the mode's count)
  *   --inputs 100x1,100x2,1024x1     value size x partitions of each input topic
- *   --workloads a,b                 only these workloads (names as in WORKLOADS below)
+ *   --workloads a,b                 only these: raw-consume, raw-consume-produce, passthrough, kv-store,
+ *                                   kv-store-mem, count, count-mem, windowed-count
  *   --bootstrap HOST:PORT           use this running broker instead of starting one
  *   --skip-java | --skip-tributary  one side only
  *   --no-anchors                    skip the producer/consumer perf tools and the raw seam pipe
@@ -102,8 +103,16 @@ const { values: opts } = parseArgs({
     'no-latency': { type: 'boolean', default: false },
     'restore-records': { type: 'string' },
     'no-restore': { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
   },
 });
+
+if (opts.help) {
+  // The usage is this file's header comment.
+  const source = (await import('node:fs')).readFileSync(import.meta.filename, 'utf8');
+  process.stdout.write(`${source.slice(source.indexOf('/**') + 4, source.indexOf('*/')).replace(/^ \* ?/gm, '')}\n`);
+  process.exit(0);
+}
 
 const mode = opts.full ? 'full' : 'quick';
 const defaultRecords = mode === 'full' ? 2_000_000 : 200_000;
