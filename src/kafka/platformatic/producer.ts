@@ -241,9 +241,8 @@ export class PlatformaticProducer implements Producer {
     }
     if (this.#transaction) await this.#addPartitionsToTransaction([...byPartition.values()]);
 
-    const chunks = await this.#dispatch(() => this.#encode(records, byPartition, now));
     const results: RecordMetadata[] = new Array(records.length);
-    await this.#deliver(chunks, records, results, now, metadata);
+    await this.#deliver(() => this.#encode(records, byPartition, now), records, results, now, metadata);
     return results;
   }
 
@@ -296,30 +295,32 @@ export class PlatformaticProducer implements Producer {
    * second chunk waits for the next request) and resends failed chunks, unchanged, to the current leader.
    */
   async #deliver(
-    chunks: Chunk[],
+    encode: () => Chunk[],
     records: readonly ProducerRecord[],
     results: RecordMetadata[],
     now: number,
     firstMetadata: ClusterMetadata,
   ): Promise<void> {
     const deadline = Date.now() + this.#deliveryTimeoutMs;
-    let pending = chunks;
+    let pending: Chunk[] | undefined;
     let metadata = firstMetadata;
     let lastError: unknown;
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt > 0) {
+    for (let attempt = 0; pending === undefined || pending.length > 0; attempt++) {
+      if (pending !== undefined) {
+        const topics = topicsOf(pending);
         if (Date.now() > deadline || this.#closed) {
-          throw this.#mapError(
-            lastError,
-            `${this.#name}: producing to ${quoteAll(topicsOf(pending))}`,
-            topicsOf(pending),
-          );
+          throw this.#mapError(lastError, `${this.#name}: producing to ${quoteAll(topics)}`, topics);
         }
         await delay(Math.min(100 * attempt, 1000));
-        metadata = await this.#client.metadata(topicsOf(pending), true).catch(() => metadata);
+        metadata = await this.#client.metadata(topics, true).catch(() => metadata);
       }
       const failed: Chunk[] = [];
-      const requests = await this.#dispatch(() => this.#writeRequests(pending, metadata));
+      // Sequences are assigned and the requests written in one step, so requests leave in send() order.
+      const requests = await this.#dispatch(() => {
+        const chunks = pending ?? encode();
+        pending = chunks;
+        return this.#writeRequests(chunks, metadata);
+      });
       await Promise.all(
         requests.map(async ({ chunks: sent, response }) => {
           let decoded: ProduceResponse | undefined;
