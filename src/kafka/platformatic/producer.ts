@@ -80,6 +80,8 @@ export class PlatformaticProducer implements Producer {
   readonly #sequences = new Map<string, number>();
   #transaction: TransactionState | undefined;
   #transactionCoordinator: number | undefined;
+  /** Group coordinators of sendOffsetsToTransaction, looked up once per group (again after an error). */
+  readonly #groupCoordinators = new Map<string, number>();
   /** Serializes the part of send() that assigns sequences and writes requests, so order = call order. */
   #dispatchChain: Promise<unknown> = Promise.resolve();
   readonly #inflight = new Set<Promise<unknown>>();
@@ -502,7 +504,7 @@ export class PlatformaticProducer implements Producer {
       byTopic.set(o.topic, list);
     }
     const action = `${this.#name}: committing offsets of group "${groupId}" in the transaction`;
-    let coordinator: number | undefined;
+    let coordinator = this.#groupCoordinators.get(groupId);
     try {
       await this.#client.withRetry(
         action,
@@ -513,8 +515,10 @@ export class PlatformaticProducer implements Producer {
             connection = await this.#client.connectionToNode(coordinator);
           } catch (error) {
             coordinator = undefined;
+            this.#groupCoordinators.delete(groupId);
             throw error;
           }
+          this.#groupCoordinators.set(groupId, coordinator);
           // All offsets in ONE TxnOffsetCommit (v3+ carries generation and member id, so a zombie is fenced).
           const response = await sendAllowingErrors(
             txnOffsetCommitV4.api,
@@ -532,7 +536,10 @@ export class PlatformaticProducer implements Producer {
             for (const p of topic.partitions) {
               if (p.errorCode === 0) continue;
               const error = partitionError(p.errorCode, { topic: topic.name, partition: p.partitionIndex });
-              if (isRetriable(error)) coordinator = undefined;
+              if (isRetriable(error)) {
+                coordinator = undefined;
+                this.#groupCoordinators.delete(groupId);
+              }
               throw error;
             }
           }
