@@ -71,4 +71,28 @@ describe('PlatformaticAdmin on real Kafka', { skip: kafkaAddress ? false : 'no T
     assert.equal(earliest.offset, 6);
     await backend.admin.deleteTopics([topic]);
   });
+
+  it('lists the last stable offset as latest under read_committed while a transaction is open', {
+    timeout: 60_000,
+  }, async () => {
+    const topic = uniqueName('pf-lso');
+    await backend.admin.createTopics([{ name: topic, partitions: 1 }]);
+    const plain = await backend.createProducer();
+    await plain.send([{ topic, partition: 0, key: null, value: Buffer.from('committed') }]);
+    const transactional = await backend.createProducer({ transactionalId: uniqueName('lso') });
+    await transactional.beginTransaction();
+    await transactional.send(
+      [1, 2, 3].map((i) => ({ topic, partition: 0, key: null, value: Buffer.from(`open ${i}`) })),
+    );
+    const latest = async (isolationLevel: 'read_committed' | 'read_uncommitted') =>
+      (await backend.admin.listOffsets([{ topic, partition: 0, spec: 'latest' }], { isolationLevel }))[0].offset;
+    assert.equal(await latest('read_uncommitted'), 4);
+    assert.equal(await latest('read_committed'), 1);
+    await transactional.commitTransaction();
+    // The commit marker takes offset 4; the LSO moves past it once the marker is written.
+    const deadline = Date.now() + 10_000;
+    while ((await latest('read_committed')) !== 5 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(await latest('read_committed'), 5);
+    await Promise.all([plain.close(), transactional.close()]);
+  });
 });
