@@ -169,6 +169,7 @@ export class PlatformaticGroupMember implements GroupMember {
         if (code === NONE || generation !== this.#generation) continue;
         if (code === FENCED_INSTANCE_ID) {
           this.#stopped = true;
+          this.#wakeLoop?.();
           this.#options.onError?.(
             new FencedError(
               `${this.#name}: static member "${this.#options.groupInstanceId}" was fenced by a newer instance`,
