@@ -26,6 +26,7 @@ import {
 import { ConfigError, type KafkaBackend } from '../kafka/backend.ts';
 import type { BuiltTopology } from '../processor/internals/task-contract.ts';
 import { createBackend } from './create-backend.ts';
+import { GlobalStreamThread } from './global-stream-thread.ts';
 import { prepareTopics } from './internal-topic-manager.ts';
 import { isValidTransition, KafkaStreamsState, type StateListener } from './kafka-streams-state.ts';
 import { resolveTopology, type TopologyInput } from './resolve-topology.ts';
@@ -66,6 +67,7 @@ export class KafkaStreams {
   #backend: KafkaBackend | undefined;
   #ownsBackend = false;
   #threads: StreamThread[] = [];
+  #globalThread: GlobalStreamThread | undefined;
   #startWaiters: { resolve: () => void; reject: (error: Error) => void } | undefined;
   #error: Error | undefined;
   #shutdownPromise: Promise<void> | undefined;
@@ -154,6 +156,22 @@ export class KafkaStreams {
       if (this.#ownsBackend) await this.#backend.close().catch(() => {});
       return;
     }
+    if ((topology.globalStores?.length ?? 0) > 0) {
+      // Global stores are complete before any stream task runs (Java bootstraps its global thread first).
+      const globalThread = new GlobalStreamThread({
+        backend: this.#backend,
+        topology,
+        config,
+        onFailure: (error) => this.#fail(error),
+      });
+      this.#globalThread = globalThread;
+      await globalThread.bootstrap();
+      if (this.#state !== KafkaStreamsState.REBALANCING) {
+        await globalThread.shutdown(); // closed meanwhile
+        return;
+      }
+      globalThread.start();
+    }
     const counts = new Map(prepared.partitionCounts);
     for (const topic of prepared.internalTopics) counts.set(topic.name, topic.partitions);
     const productionHandler = this.#productionHandler;
@@ -180,6 +198,7 @@ export class KafkaStreams {
         subtopologies,
         partitionCounts: counts,
         productionExceptionHandler: productionHandler,
+        globalStore: (name) => this.#globalThread?.store(name),
         onStateChange: () => this.#onThreadStateChange(),
         onFailure: (thread, error) => this.#onThreadFailure(thread, error, factory),
         onApplicationShutdownRequested: (_thread, error) => this.#fail(error),
@@ -286,6 +305,7 @@ export class KafkaStreams {
     // A start still in flight (topic creation) must not start threads after this point: the state check in
     // #startThreads sees PENDING_SHUTDOWN / PENDING_ERROR.
     await Promise.allSettled(this.#threads.map((thread) => thread.shutdown()));
+    await this.#globalThread?.shutdown().catch(() => {});
     if (this.#ownsBackend && this.#backend !== undefined) await this.#backend.close().catch(() => {});
   }
 

@@ -78,6 +78,8 @@ export interface StreamThreadOptions {
   /** Partition counts known at start (sources, internal topics); the collector adds sinks as it meets them. */
   readonly partitionCounts: ReadonlyMap<string, number>;
   readonly productionExceptionHandler: ProductionExceptionHandler;
+  /** The instance's global stores (kept by its global stream thread), for processors of every task. */
+  readonly globalStore?: (name: string) => StateStoreHandle | undefined;
   readonly onStateChange: (thread: StreamThread, state: StreamThreadState) => void;
   /** The loop died of `error`; the thread waits (still a group member) until `shutdown` is called. */
   readonly onFailure: (thread: StreamThread, error: Error) => void;
@@ -576,13 +578,20 @@ export class StreamThread {
     this.#wake?.();
   }
 
-  #createTask(id: TaskId, _assignment: MemberAssignment): ActiveTask {
+  #createTask(id: TaskId, assignment: MemberAssignment): ActiveTask {
     const environment: TaskEnvironment = {
       collector: this.#collector!,
       now: () => Date.now(),
       config: this.#config.values,
+      globalStore: this.#options.globalStore,
     };
-    const task = this.#options.topology.createTask(id, environment);
+    // The task's partitions as the assignor planned them: partition `id.partition` of each source topic of the
+    // sub-topology that has it (pattern matches included; a topic with fewer partitions is left out).
+    const sources = this.#options.subtopologies.find((s) => s.id === id.subtopology)?.sourceTopics ?? [];
+    const inputPartitions = assignment.partitions.filter(
+      (tp) => tp.partition === id.partition && sources.includes(tp.topic),
+    );
+    const task = this.#options.topology.createTask(id, environment, inputPartitions);
     const active: ActiveTask = {
       idString: taskIdString(id),
       task,
