@@ -306,6 +306,40 @@ export function defineRuntimeScenarios(label: string, setup: () => Promise<Scena
       await streams.close();
     });
 
+    it("publishes every instance's application.server with the partitions it owns", async (t) => {
+      await ready;
+      if (env === undefined) return t.skip('no TRIBUTARY_TEST_KAFKA');
+      const [input, output, app] = [uniqueName('in'), uniqueName('out'), uniqueName('app')];
+      await topics([input, 4], [output, 4]);
+      const [a, b] = ['host-a:8080', 'host-b:8080'].map((endpoint) =>
+        track(
+          new KafkaStreams(
+            passThroughTopology({ applicationId: app, sourceTopics: [input], sinkTopic: output }),
+            config(app, { 'application.server': endpoint }),
+            { backend: env!.backend },
+          ),
+        ),
+      );
+      await Promise.all([a.start(), b.start()]);
+      await waitFor(
+        'tasks split',
+        () => taskCount(a) === 2 && taskCount(b) === 2 && a.state() === 'RUNNING' && b.state() === 'RUNNING',
+      );
+      const metadata = a.metadataForAllStreamsClients();
+      assert.deepEqual(metadata.map((m) => m.hostInfo).sort(), ['host-a:8080', 'host-b:8080']);
+      const keys = (parts: readonly { topic: string; partition: number }[]) =>
+        parts.map((p) => `${p.topic}-${p.partition}`).sort();
+      assert.deepEqual(
+        keys(metadata.flatMap((m) => m.topicPartitions)),
+        keys([0, 1, 2, 3].map((partition) => ({ topic: input, partition }))),
+      );
+      const ownedByA = a
+        .metadataForLocalThreads()
+        .flatMap((th) => th.activeTasks.flatMap((task) => task.topicPartitions));
+      assert.deepEqual(keys(metadata.find((m) => m.hostInfo === 'host-a:8080')!.topicPartitions), keys(ownedByA));
+      await Promise.all([a.close(), b.close()]);
+    });
+
     it('REPLACE_THREAD starts a new stream thread that carries on', async (t) => {
       await ready;
       if (env === undefined) return t.skip('no TRIBUTARY_TEST_KAFKA');

@@ -144,6 +144,8 @@ export class StreamThread {
   #partitionsByHost: Readonly<Record<string, readonly string[]>> = {};
   #processedTotal = 0;
   readonly #eos: boolean;
+  readonly #taskTimeoutMs: number;
+  #pollFailingSince: number | undefined;
   #inTransaction = false;
   /** Collector's sent count at the last commit: under EOS, nothing new to commit means no transaction commit. */
   #sentAtLastCommit = 0;
@@ -155,6 +157,7 @@ export class StreamThread {
     this.#options = options;
     this.#config = options.config;
     this.#eos = options.config.processingGuarantee === 'exactly_once_v2';
+    this.#taskTimeoutMs = options.config.values['task.timeout.ms'] as number;
     this.#repartitionTopics = new Set(
       options.topology.internalTopics.filter((t) => t.kind === 'repartition').map((t) => t.name),
     );
@@ -322,7 +325,7 @@ export class StreamThread {
     }
 
     if (runningCount > 0) {
-      const batches = await this.#fetcher!.poll(
+      const batches = await this.#pollTolerantly(
         buffered || this.#restoringPartitions.size > 0 ? 0 : this.#config.pollMs,
       );
       if (this.#stopRequested) return;
@@ -340,6 +343,32 @@ export class StreamThread {
     }
     // A macrotask turn, so heartbeats and timers run even when fetches resolve at once.
     await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+
+  /**
+   * Polls; a failure that may pass (a broker restarting, a leader moving) is retried until task.timeout.ms has
+   * gone by without a successful poll, as Kafka Streams does. A missing topic, fencing or a bad setting fail at once.
+   */
+  async #pollTolerantly(maxWaitMs: number): Promise<FetchedBatch[]> {
+    try {
+      const batches = await this.#fetcher!.poll(maxWaitMs);
+      this.#pollFailingSince = undefined;
+      return batches;
+    } catch (error) {
+      const name = error instanceof Error ? error.name : '';
+      if (name === 'UnknownTopicError' || name === 'FencedError' || name === 'ConfigError') throw error;
+      this.#pollFailingSince ??= Date.now();
+      if (Date.now() - this.#pollFailingSince >= this.#taskTimeoutMs) {
+        throw new StreamsException(
+          `fetching failed for ${this.#taskTimeoutMs} ms (task.timeout.ms): ${(error as Error).message}`,
+          {
+            cause: error,
+          },
+        );
+      }
+      await this.#sleep(Math.min(1_000, this.#config.pollMs + 100));
+      return [];
+    }
   }
 
   #addBatches(batches: readonly FetchedBatch[]): void {
