@@ -122,7 +122,10 @@ export class StreamsRecordCollector implements RecordCollector {
    */
   backpressure(): Promise<void> | undefined {
     if (this.#inflight.size < this.#maxInflight) return undefined;
-    return Promise.race(this.#inflight);
+    return (async () => {
+      // A processing round may have sent several batches: wait until the backlog is back under the limit.
+      while (this.#inflight.size >= this.#maxInflight) await Promise.race(this.#inflight);
+    })();
   }
 
   /** Sends everything collected and waits until the producer acknowledged it. Throws a fatal send error. */
