@@ -28,6 +28,32 @@ describe('PlatformaticBackend when a broker dies', {
     await kafka?.stop();
   });
 
+  it('returns one leader’s records without waiting out another leader’s long poll', { timeout: 120_000 }, async () => {
+    const topic = uniqueName('pf-leaders');
+    await backend.admin.createTopics([{ name: topic, partitions: 3, replicationFactor: 3 }]);
+    const [description] = await backend.admin.describeTopics([topic]);
+    const busy = description.partitions[0];
+    const idle = description.partitions.find((p) => p.leader !== busy.leader);
+    assert.ok(idle, 'the partitions have different leaders');
+    const fetcher = backend.createFetcher();
+    fetcher.assign([
+      { topic, partition: busy.partition },
+      { topic, partition: idle.partition },
+    ]);
+    assert.deepEqual(await fetcher.poll(200), []);
+    const producer = await backend.createProducer();
+    await producer.send([{ topic, partition: busy.partition, key: null, value: Buffer.from('x') }]);
+    const started = performance.now();
+    const batches = await fetcher.poll(5_000);
+    const elapsed = performance.now() - started;
+    assert.deepEqual(
+      batches.map((b) => [b.partition, b.records.length]),
+      [[busy.partition, 1]],
+    );
+    assert.ok(elapsed < 2_500, `poll took ${elapsed} ms: it waited for the idle leader`);
+    await Promise.all([producer.close(), fetcher.close()]);
+  });
+
   it('keeps producing (no loss, no duplicates) and fetching after the partition leader is killed', {
     timeout: 300_000,
   }, async () => {

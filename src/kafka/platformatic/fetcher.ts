@@ -15,7 +15,7 @@ import {
   type TopicPartition,
   topicPartitionKey,
 } from '../backend.ts';
-import { ClusterClient, sendAllowingErrors } from './cluster-client.ts';
+import { ClusterClient, delay, sendAllowingErrors } from './cluster-client.ts';
 import type { ResolvedConfig } from './config.ts';
 import { partitionError, toBackendError } from './errors.ts';
 import { type FetchedPartitionData, type FetchResponse, fetchApi } from './fetch-v17.ts';
@@ -30,6 +30,17 @@ interface PartitionState {
   paused: boolean;
   /** Bumped by seek / re-assignment, so a fetch started before it cannot move the position. */
   version: number;
+}
+
+/** What one fetch brought for one partition, applied when a poll returns it. */
+interface FetchResult {
+  readonly state: PartitionState;
+  readonly version: number;
+  readonly fromOffset: number;
+  readonly nextOffset: number;
+  readonly batch?: FetchedBatch;
+  /** OFFSET_OUT_OF_RANGE: reset per autoOffsetReset. */
+  readonly resetPosition?: boolean;
 }
 
 /** Errors after which the partition's leader must be looked up again. */
@@ -55,6 +66,14 @@ export class PlatformaticFetcher implements Fetcher {
   #closed = false;
   #polling: Promise<unknown> = Promise.resolve();
   #wake: (() => void) | undefined;
+  /** One fetch in flight per leader; it may outlive the poll that started it (see #poll). */
+  readonly #inflight = new Map<number, Promise<void>>();
+  /** Partitions in an in-flight or completed-but-undrained fetch: not fetched again until drained. */
+  readonly #fetching = new Set<string>();
+  /** Results of completed fetches, applied to positions only when a poll returns them. */
+  #completed: FetchResult[] = [];
+  #fetchError: unknown;
+  #signal: (() => void) | undefined;
 
   constructor(config: ResolvedConfig, options: FetcherOptions = {}) {
     this.#client = new ClusterClient(config, options.clientId ?? `${config.clientId}-fetcher`);
@@ -141,6 +160,8 @@ export class PlatformaticFetcher implements Fetcher {
 
   async #poll(maxWaitMs: number): Promise<FetchedBatch[]> {
     if (this.#closed) return [];
+    const buffered = this.#drain();
+    if (buffered.length > 0) return buffered;
     const active = [...this.#partitions.values()].filter((s) => !s.paused);
     if (active.length === 0) {
       await this.#sleep(maxWaitMs);
@@ -166,7 +187,7 @@ export class PlatformaticFetcher implements Fetcher {
 
     const byLeader = new Map<number, PartitionState[]>();
     for (const s of active) {
-      if (s.position === undefined) continue;
+      if (s.position === undefined || this.#fetching.has(topicPartitionKey(s))) continue;
       const leader = metadata.topics.get(s.topic)?.partitions[s.partition]?.leader ?? -1;
       if (leader < 0) {
         this.#needsMetadata = true;
@@ -174,14 +195,87 @@ export class PlatformaticFetcher implements Fetcher {
       }
       byLeader.set(leader, [...(byLeader.get(leader) ?? []), s]);
     }
-    if (byLeader.size === 0) {
-      await this.#sleep(Math.min(maxWaitMs, 100));
-      return [];
+    for (const [leader, states] of byLeader) {
+      if (this.#inflight.has(leader)) continue;
+      for (const s of states) this.#fetching.add(topicPartitionKey(s));
+      const fetch = this.#fetchFrom(leader, states, metadata, maxWaitMs)
+        .then(
+          (results) => {
+            this.#completed.push(...results);
+            // Partitions the fetch brought nothing back for (a failed request) may be fetched again at once.
+            const answered = new Set(results.map((r) => topicPartitionKey(r.state)));
+            for (const s of states)
+              if (!answered.has(topicPartitionKey(s))) this.#fetching.delete(topicPartitionKey(s));
+          },
+          (error: unknown) => {
+            for (const s of states) this.#fetching.delete(topicPartitionKey(s));
+            this.#fetchError ??= error;
+          },
+        )
+        .finally(() => {
+          this.#inflight.delete(leader);
+          this.#signal?.();
+        });
+      this.#inflight.set(leader, fetch);
     }
-    const results = await Promise.all(
-      [...byLeader].map(([leader, states]) => this.#fetchFrom(leader, states, metadata, maxWaitMs)),
-    );
-    return results.flat();
+    if (this.#inflight.size === 0) {
+      await this.#sleep(Math.min(maxWaitMs, 100));
+      return this.#drain();
+    }
+    // Return as soon as any leader answered with records; slower leaders' fetches stay in flight and their
+    // results are returned by a later poll, so one idle broker does not delay another's data by maxWaitMs.
+    const deadline = Date.now() + Math.max(0, maxWaitMs) + this.#client.config.connectTimeoutMs + 1_000;
+    for (;;) {
+      const ready = this.#drain();
+      if (ready.length > 0 || this.#inflight.size === 0 || this.#closed) return ready;
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) return ready;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, remaining);
+        function done() {
+          clearTimeout(timer);
+          resolve();
+        }
+        // A completed fetch ends the wait, and so do close(), resume() and assign().
+        this.#signal = done;
+        this.#wake = done;
+      });
+      this.#signal = undefined;
+      this.#wake = undefined;
+    }
+  }
+
+  /** Applies completed fetches whose partition is still where the fetch started, and returns their records. */
+  #drain(): FetchedBatch[] {
+    if (this.#fetchError !== undefined) {
+      const error = this.#fetchError;
+      this.#fetchError = undefined;
+      throw error;
+    }
+    const out: FetchedBatch[] = [];
+    const completed = this.#completed;
+    this.#completed = [];
+    for (const result of completed) {
+      const { state } = result;
+      this.#fetching.delete(topicPartitionKey(state));
+      // Seeked, re-assigned or paused since the fetch started: the result no longer matches the position.
+      if (
+        state.version !== result.version ||
+        state.position !== result.fromOffset ||
+        state.paused ||
+        this.#partitions.get(topicPartitionKey(state)) !== state
+      ) {
+        continue;
+      }
+      if (result.resetPosition) {
+        state.position = undefined;
+        state.reset = this.#autoOffsetReset;
+        continue;
+      }
+      state.position = result.nextOffset;
+      if (result.batch) out.push(result.batch);
+    }
+    return out;
   }
 
   async #fetchFrom(
@@ -189,7 +283,7 @@ export class PlatformaticFetcher implements Fetcher {
     states: PartitionState[],
     metadata: ClusterMetadata,
     maxWaitMs: number,
-  ): Promise<FetchedBatch[]> {
+  ): Promise<FetchResult[]> {
     const requested = states.map((s) => ({ state: s, offset: s.position as number, version: s.version }));
     const byTopic = new Map<string, typeof requested>();
     for (const r of requested) byTopic.set(r.state.topic, [...(byTopic.get(r.state.topic) ?? []), r]);
@@ -244,38 +338,36 @@ export class PlatformaticFetcher implements Fetcher {
       // The leader is gone or moving (e.g. a broker died): look it up again next poll, keep the others going.
       this.#needsMetadata = true;
       this.#client.base.clearMetadata();
-      await this.#sleep(Math.min(maxWaitMs, 200));
+      await delay(Math.min(maxWaitMs, 200));
       return [];
     }
     if (this.#closed) return [];
-    const out: FetchedBatch[] = [];
+    const out: FetchResult[] = [];
     for (const topicData of response.responses) {
       const topic = idToTopic.get(topicData.topicId);
       if (topic === undefined) continue;
       for (const data of topicData.partitions) {
         const r = byTopic.get(topic)?.find((x) => x.state.partition === data.partitionIndex);
         if (!r) continue;
-        const batch = this.#consume(r.state, r.offset, r.version, data);
-        if (batch) out.push(batch);
+        const result = this.#consume(r.state, r.offset, r.version, data);
+        if (result) out.push(result);
       }
     }
     return out;
   }
 
-  /** Applies one partition's fetch result: advances the position and returns its records, if any. */
-  #consume(
-    state: PartitionState,
-    offset: number,
-    version: number,
-    data: FetchedPartitionData,
-  ): FetchedBatch | undefined {
+  /** Decodes one partition's fetch result; positions move only when a poll returns it (#drain). */
+  #consume(state: PartitionState, offset: number, version: number, data: FetchedPartitionData): FetchResult {
+    const unchanged: FetchResult = { state, version, fromOffset: offset, nextOffset: offset };
     // Seeked, re-assigned or paused while the fetch was in flight: the data no longer matches the position.
-    if (state.version !== version || state.paused || this.#partitions.get(topicPartitionKey(state)) !== state) return;
+    if (state.version !== version || state.paused || this.#partitions.get(topicPartitionKey(state)) !== state) {
+      return unchanged;
+    }
     if (data.errorCode !== 0) {
       if (data.errorCode === OFFSET_OUT_OF_RANGE) {
-        state.position = undefined;
-        state.reset = this.#autoOffsetReset;
-      } else if (STALE_LEADER.has(data.errorCode)) {
+        return { ...unchanged, resetPosition: true };
+      }
+      if (STALE_LEADER.has(data.errorCode)) {
         this.#needsMetadata = true;
       } else {
         throw toBackendError(
@@ -283,10 +375,10 @@ export class PlatformaticFetcher implements Fetcher {
           this.#client.context(`fetching "${state.topic}"`, [state.topic]),
         );
       }
-      return;
+      return unchanged;
     }
     const highWatermark = this.#readCommitted ? data.lastStableOffset : data.highWatermark;
-    if (!data.records) return;
+    if (!data.records) return unchanged;
     const records: ConsumedRecord[] = [];
     const headers = readBatchHeaders(data.records);
     let next = offset;
@@ -302,9 +394,9 @@ export class PlatformaticFetcher implements Fetcher {
       if (!this.#skip(data.records, header, abortedProducers)) decodeRecords(data.records, header, offset, records);
       next = header.lastOffset + 1;
     }
-    state.position = next;
-    if (records.length === 0) return;
-    return { topic: state.topic, partition: state.partition, records, highWatermark };
+    const batch =
+      records.length > 0 ? { topic: state.topic, partition: state.partition, records, highWatermark } : undefined;
+    return { state, version, fromOffset: offset, nextOffset: next, batch };
   }
 
   #skip(buf: Buffer, header: BatchHeader, abortedProducers: Set<bigint>): boolean {
