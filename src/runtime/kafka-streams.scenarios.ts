@@ -135,8 +135,25 @@ export function defineRuntimeScenarios(label: string, setup: () => Promise<Scena
           { backend: env.backend },
         ),
       );
+      const restoreEvents: string[] = [];
+      let listenerTotal = 0;
+      second.setGlobalStateRestoreListener({
+        onRestoreStart: (partition, store, _start, end) =>
+          restoreEvents.push(`start ${store} ${partition.partition} ${end > 0}`),
+        onRestoreEnd: (partition, store, total) => {
+          restoreEvents.push(`end ${store} ${partition.partition}`);
+          listenerTotal += total;
+        },
+      });
       await second.start();
       const restored = tasks.map((task) => (task.stores[0] as CountStore).restoredRecords).reduce((a, b) => a + b, 0);
+      assert.deepEqual(restoreEvents.sort(), [
+        'end counts 0',
+        'end counts 1',
+        'start counts 0 true',
+        'start counts 1 true',
+      ]);
+      assert.equal(listenerTotal, restored);
       assert.ok(restored >= 10, `restored ${restored} changelog records`);
       await produceStrings(env.backend, input, 2, words(100, 10, 200));
       const out = await readTopic(env.backend, output, 2, (r) => r.length >= 300);

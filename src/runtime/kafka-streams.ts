@@ -30,6 +30,7 @@ import { GlobalStreamThread } from './global-stream-thread.ts';
 import { prepareTopics } from './internal-topic-manager.ts';
 import { isValidTransition, KafkaStreamsState, type StateListener } from './kafka-streams-state.ts';
 import { resolveTopology, type TopologyInput } from './resolve-topology.ts';
+import type { StateRestoreListener } from './state-restore-listener.ts';
 import { newProcessId, StreamThread, type ThreadMetadata } from './stream-thread.ts';
 import { type ResolvedStreamsConfig, resolveStreamsConfig, type StreamsConfigProperties } from './streams-config.ts';
 import type { SubtopologySources } from './task-layout.ts';
@@ -68,6 +69,7 @@ export class KafkaStreams {
   #ownsBackend = false;
   #threads: StreamThread[] = [];
   #globalThread: GlobalStreamThread | undefined;
+  #restoreListener: StateRestoreListener | undefined;
   #startWaiters: { resolve: () => void; reject: (error: Error) => void } | undefined;
   #error: Error | undefined;
   #shutdownPromise: Promise<void> | undefined;
@@ -77,6 +79,9 @@ export class KafkaStreams {
 
   constructor(topology: TopologyInput, config: StreamsConfigProperties, options: KafkaStreamsOptions = {}) {
     this.#config = resolveStreamsConfig(config);
+    if (this.#config.values['num.standby.replicas'] !== 0) {
+      console.warn('tributary: num.standby.replicas is not supported yet and is ignored (no standby tasks are kept)');
+    }
     this.#productionHandler = toProductionHandler(this.#config.values['production.exception.handler']);
     // Built here, as Java does in the constructor: topology mistakes throw at once, naming the problem.
     this.#topology = resolveTopology(topology, this.#config.values);
@@ -101,6 +106,14 @@ export class KafkaStreams {
     if (event !== 'stateChange') throw new StreamsException(`unknown event "${String(event)}": only "stateChange"`);
     this.#listeners.push(listener);
     return this;
+  }
+
+  /** Reports changelog restoration of every store (Java's setGlobalStateRestoreListener; before start). */
+  setGlobalStateRestoreListener(listener: StateRestoreListener): void {
+    if (this.#state !== KafkaStreamsState.CREATED) {
+      throw new StreamsException('setGlobalStateRestoreListener must be called before start()');
+    }
+    this.#restoreListener = listener;
   }
 
   /** Decides what happens when a stream thread dies of an error. Default: SHUTDOWN_CLIENT (Kafka Streams 4.x). */
@@ -199,6 +212,7 @@ export class KafkaStreams {
         partitionCounts: counts,
         productionExceptionHandler: productionHandler,
         globalStore: (name) => this.#globalThread?.store(name),
+        restoreListener: () => this.#restoreListener,
         onStateChange: () => this.#onThreadStateChange(),
         onFailure: (thread, error) => this.#onThreadFailure(thread, error, factory),
         onApplicationShutdownRequested: (_thread, error) => this.#fail(error),

@@ -52,6 +52,7 @@ import {
   encodeSubscriptionInfo,
   PROTOCOL_VERSION,
 } from './assignment-protocol.ts';
+import type { StateRestoreListener } from './state-restore-listener.ts';
 import type { ResolvedStreamsConfig } from './streams-config.ts';
 import { createStreamsPartitionAssignor } from './streams-partition-assignor.ts';
 import { StreamsRecordCollector } from './streams-record-collector.ts';
@@ -78,6 +79,8 @@ export interface StreamThreadOptions {
   /** Partition counts known at start (sources, internal topics); the collector adds sinks as it meets them. */
   readonly partitionCounts: ReadonlyMap<string, number>;
   readonly productionExceptionHandler: ProductionExceptionHandler;
+  /** The listener set with KafkaStreams.setGlobalStateRestoreListener, if any. */
+  readonly restoreListener?: () => StateRestoreListener | undefined;
   /** The instance's global stores (kept by its global stream thread), for processors of every task. */
   readonly globalStore?: (name: string) => StateStoreHandle | undefined;
   readonly onStateChange: (thread: StreamThread, state: StreamThreadState) => void;
@@ -94,7 +97,10 @@ interface ActiveTask {
   readonly task: StreamTask;
   phase: TaskPhase;
   /** Changelog partition key → what restoring it needs; empty once restored. */
-  readonly restoring: Map<string, { partition: TopicPartition; store: StateStoreHandle; endOffset: number }>;
+  readonly restoring: Map<
+    string,
+    { partition: TopicPartition; store: StateStoreHandle; endOffset: number; restored: number }
+  >;
   paused: boolean;
   processed: number;
 }
@@ -674,8 +680,10 @@ export class StreamThread {
         const key = topicPartitionKey(partition);
         const endOffset = latest.get(key) ?? 0;
         if ((earliest.get(key) ?? 0) >= endOffset) continue;
-        active.restoring.set(key, { partition, store, endOffset });
+        const startingOffset = earliest.get(key) ?? 0;
+        active.restoring.set(key, { partition, store, endOffset, restored: 0 });
         this.#restoringPartitions.set(key, active);
+        this.#options.restoreListener?.()?.onRestoreStart?.(partition, store.name, startingOffset, endOffset);
       }
       const restoreFetcher = this.#restoreFetcher!;
       restoreFetcher.assign(
@@ -700,7 +708,13 @@ export class StreamThread {
       let records = batch.records;
       const last = records.length > 0 ? records[records.length - 1].offset : -1;
       if (last >= entry.endOffset) records = records.filter((r) => r.offset < entry.endOffset);
-      if (records.length > 0) entry.store.restoreBatch(records);
+      if (records.length > 0) {
+        entry.store.restoreBatch(records);
+        entry.restored += records.length;
+        this.#options
+          .restoreListener?.()
+          ?.onBatchRestored?.(entry.partition, entry.store.name, records[records.length - 1].offset, records.length);
+      }
     }
     const done: TopicPartition[] = [];
     for (const [key, active] of this.#restoringPartitions) {
@@ -710,6 +724,7 @@ export class StreamThread {
         active.restoring.delete(key);
         this.#restoringPartitions.delete(key);
         done.push(entry.partition);
+        this.#options.restoreListener?.()?.onRestoreEnd?.(entry.partition, entry.store.name, entry.restored);
         if (active.restoring.size === 0) this.#startProcessing(active);
       }
     }
