@@ -147,3 +147,4 @@ export { GlobalKTable } from './dsl/global-ktable.ts';
 export type { GlobalStoreDescription } from './topology/topology-description.ts';
 export type { PlatformaticBackendConfig } from './kafka/platformatic/index.ts';
 export { PlatformaticBackend } from './kafka/platformatic/index.ts';
+export type { StateRestoreListener } from './runtime/state-restore-listener.ts';
