@@ -124,15 +124,15 @@ export function renderLatency(latency: readonly LatencyResult[]): string {
 export function renderRestore(restore: readonly RestoreResult[]): string {
   if (restore.length === 0) return '';
   const lines = [
-    '| restore of a count store | changelog records | start → RUNNING ms | restored rec/s | CPU-s | peak RSS MiB |',
-    '|---|---:|---:|---:|---:|---:|',
+    '| restore of a count store | changelog records | restored (listener) | start → RUNNING ms | restored rec/s | CPU-s | peak RSS MiB |',
+    '|---|---:|---:|---:|---:|---:|---:|',
   ];
   for (const r of restore) {
     const name = r.impl === 'java' ? 'Kafka Streams (RocksDB)' : 'Tributary (in-memory)';
-    if (r.failure) lines.push(`| ${name} | ${fmtInt(r.changelogRecords)} | ${r.failure} | | | |`);
+    if (r.failure) lines.push(`| ${name} | ${fmtInt(r.changelogRecords)} | ${r.failure} | | | | |`);
     else
       lines.push(
-        `| ${name} | ${fmtInt(r.changelogRecords)} | ${fmtInt(r.startToRunningMs)} | ${fmtInt(r.restoredRecordsPerSec)} | ${fmt1(r.cpuSeconds)} | ${mib(r.peakRssBytes)} |`,
+        `| ${name} | ${fmtInt(r.changelogRecords)} | ${fmtInt(r.restoredRecords)} | ${fmtInt(r.startToRunningMs)} | ${fmtInt(r.restoredRecordsPerSec)} | ${fmt1(r.cpuSeconds)} | ${mib(r.peakRssBytes)} |`,
       );
   }
   return lines.join('\n');

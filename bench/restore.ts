@@ -18,6 +18,8 @@ export interface RestoreResult {
   readonly impl: 'tributary' | 'java';
   /** Records in the app's changelog topics: what a restore reads. */
   readonly changelogRecords: number;
+  /** Records the app's StateRestoreListener reported restored. */
+  readonly restoredRecords: number;
   readonly startToRunningMs: number;
   readonly restoredRecordsPerSec: number;
   readonly cpuSeconds: number;
@@ -37,6 +39,7 @@ export async function runRestore(options: RestoreOptions): Promise<RestoreResult
   const fail = (failure: string, changelogRecords = 0): RestoreResult => ({
     impl,
     changelogRecords,
+    restoredRecords: 0,
     startToRunningMs: Number.NaN,
     restoredRecordsPerSec: Number.NaN,
     cpuSeconds: Number.NaN,
@@ -62,11 +65,13 @@ export async function runRestore(options: RestoreOptions): Promise<RestoreResult
   if (!r || r.timedOut)
     return fail(`restore run failed (exit ${restore.exitCode}) ${lastLine(restore)}`, changelogRecords);
   const ms = Number(r.startToRunningMs);
+  const restoredRecords = Number(r.restoredRecords ?? 0);
   return {
     impl,
     changelogRecords,
+    restoredRecords,
     startToRunningMs: ms,
-    restoredRecordsPerSec: changelogRecords / (ms / 1000),
+    restoredRecordsPerSec: restoredRecords / (ms / 1000),
     cpuSeconds: Number(r.cpuSeconds),
     peakRssBytes: Number(r.peakRssBytes),
   };

@@ -1,15 +1,17 @@
-import { Consumed } from '../../src/dsl/consumed.ts';
-import { Grouped } from '../../src/dsl/grouped.ts';
-import { Produced } from '../../src/dsl/produced.ts';
-import { StreamsBuilder } from '../../src/dsl/streams-builder.ts';
-import { StreamThreadExceptionResponse } from '../../src/errors/streams-uncaught-exception-handler.ts';
-import type { Processor } from '../../src/processor/processor.ts';
-import type { ProcessorContext } from '../../src/processor/processor-context.ts';
-import type { Record as StreamRecord } from '../../src/processor/record.ts';
-import { KafkaStreams } from '../../src/runtime/kafka-streams.ts';
-import { Serdes } from '../../src/serdes/serdes.ts';
-import type { KeyValueStore } from '../../src/state/key-value-store.ts';
-import { Stores } from '../../src/state/stores.ts';
+import {
+  Consumed,
+  Grouped,
+  KafkaStreams,
+  type KeyValueStore,
+  type Processor,
+  type ProcessorContext,
+  Produced,
+  Serdes,
+  Stores,
+  type Record as StreamRecord,
+  StreamsBuilder,
+  StreamThreadExceptionResponse,
+} from '../../src/index.ts';
 import { type Meter, peakRssBytes } from './meter.ts';
 import { awaitOutputComplete } from './output-signal.ts';
 
@@ -113,6 +115,12 @@ export async function runStreamsWorkload(options: StreamsWorkloadOptions): Promi
 
 /** start() → RUNNING over an empty local state: the time to restore the stores from their changelogs. */
 async function measureRestore(streams: KafkaStreams, timeoutMs: number): Promise<Record<string, unknown>> {
+  let restoredRecords = 0;
+  streams.setGlobalStateRestoreListener({
+    onBatchRestored: (_partition, _store, _batchEndOffset, numRestored) => {
+      restoredRecords += numRestored;
+    },
+  });
   const started = performance.now();
   const cpuStart = process.cpuUsage();
   let timer: NodeJS.Timeout | undefined;
@@ -132,6 +140,7 @@ async function measureRestore(streams: KafkaStreams, timeoutMs: number): Promise
     impl: 'tributary',
     timedOut: !running,
     startToRunningMs: ms,
+    restoredRecords,
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
     peakRssBytes: peakRssBytes(),
   };
