@@ -152,6 +152,7 @@ export class StreamThread {
   readonly #eos: boolean;
   readonly #taskTimeoutMs: number;
   #pollFailingSince: number | undefined;
+  #commitFailingSince: number | undefined;
   #inTransaction = false;
   /** Collector's sent count at the last commit: under EOS, nothing new to commit means no transaction commit. */
   #sentAtLastCommit = 0;
@@ -494,10 +495,18 @@ export class StreamThread {
   async #commitOrHandleMigration(): Promise<void> {
     try {
       await this.#commitAll();
+      this.#commitFailingSince = undefined;
     } catch (error) {
       const migrated =
         error instanceof TaskMigratedError || (error instanceof Error && error.name === 'RebalanceInProgressError');
-      if (!migrated) throw error;
+      if (!migrated) {
+        // The offsets of an unreachable coordinator can wait (at-least-once: nothing is lost, the next interval
+        // commits them) until task.timeout.ms; under exactly-once the transaction's fate is unknown: fail.
+        if (this.#eos || !(error instanceof Error) || error.name !== 'BrokerUnreachableError') throw error;
+        this.#commitFailingSince ??= Date.now();
+        if (Date.now() - this.#commitFailingSince >= this.#taskTimeoutMs) throw error;
+        return;
+      }
       if (!this.#eos) return;
       await this.#abortTransaction();
       for (const active of [...this.#tasks.values()]) this.#closeTask(active, false);
