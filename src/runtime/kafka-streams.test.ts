@@ -5,8 +5,10 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { StreamsBuilder } from '../dsl/streams-builder.ts';
 import { BrokerUnreachableError, type ConfigError } from '../kafka/backend.ts';
+import { defaultEmbeddedBroker } from './create-backend.ts';
 import { KafkaStreams } from './kafka-streams.ts';
 import { passThroughTopology } from './test-support/fixture-topologies.ts';
+import { produceStrings, readTopic, uniqueName } from './test-support/runtime-harness.ts';
 
 const topology = () => passThroughTopology({ applicationId: 'app', sourceTopics: ['in'], sinkTopic: 'out' });
 
@@ -24,6 +26,26 @@ describe('KafkaStreams (no broker needed)', () => {
 
   it('builds a DSL topology in the constructor, so topology mistakes throw at once', () => {
     assert.throws(() => new KafkaStreams(new StreamsBuilder().build(), { 'application.id': 'app' }), /empty/);
+  });
+
+  it('runs on the process-wide embedded broker when no bootstrap.servers and no backend are given', async () => {
+    const broker = defaultEmbeddedBroker();
+    const [input, output, app] = [uniqueName('in'), uniqueName('out'), uniqueName('app')];
+    await broker.admin.createTopics([
+      { name: input, partitions: 1 },
+      { name: output, partitions: 1 },
+    ]);
+    await produceStrings(broker, input, 1, [{ key: 'k', value: 'hello' }]);
+    const streams = new KafkaStreams(
+      passThroughTopology({ applicationId: app, sourceTopics: [input], sinkTopic: output }),
+      {
+        'application.id': app,
+      },
+    );
+    await streams.start();
+    const out = await readTopic(broker, output, 1, (r) => r.length >= 1);
+    assert.equal(out[0].value!.toString(), 'hello');
+    await streams.close();
   });
 
   it('fails start() within seconds when the broker is unreachable, naming the address, and ends in ERROR', async () => {
