@@ -204,6 +204,41 @@ export function defineRuntimeScenarios(label: string, setup: () => Promise<Scena
       await b.close();
     });
 
+    it('an instance joining mid-stream takes tasks over cleanly: every count exact, no duplicates', async (t) => {
+      await ready;
+      if (env === undefined) return t.skip('no TRIBUTARY_TEST_KAFKA');
+      const [input, output, app] = [uniqueName('in'), uniqueName('out'), uniqueName('app')];
+      await topics([input, 4], [output, 4]);
+      const make = () =>
+        track(
+          new KafkaStreams(
+            countingTopology({ applicationId: app, sourceTopics: [input], sinkTopic: output }),
+            config(app),
+            {
+              backend: env!.backend,
+            },
+          ),
+        );
+      const a = make();
+      await a.start();
+      await produceStrings(env.backend, input, 4, words(400, 12));
+      await readTopic(env.backend, output, 4, (r) => r.length >= 400);
+      const b = make();
+      const joining = b.start();
+      await produceStrings(env.backend, input, 4, words(400, 12, 400)); // while the group rebalances
+      await joining;
+      await waitFor('the tasks to be split', () => taskCount(a) === 2 && taskCount(b) === 2);
+      await produceStrings(env.backend, input, 4, words(400, 12, 800));
+      const expected = expectedCounts(1200, 12);
+      const out = await readTopic(env.backend, output, 4, (r) => {
+        const counts = maxCountPerKey(r);
+        return [...expected].every(([key, n]) => (counts.get(key) ?? 0) >= n);
+      });
+      assert.deepEqual(maxCountPerKey(out), expected);
+      assert.equal(out.length, 1200, 'a clean handover emits each count once');
+      await Promise.all([a.close(), b.close()]);
+    });
+
     it('after a thread dies without committing, the other instance takes over and no count is lower', async (t) => {
       await ready;
       if (env === undefined) return t.skip('no TRIBUTARY_TEST_KAFKA');
