@@ -148,3 +148,4 @@ export type { GlobalStoreDescription } from './topology/topology-description.ts'
 export type { PlatformaticBackendConfig } from './kafka/platformatic/index.ts';
 export { PlatformaticBackend } from './kafka/platformatic/index.ts';
 export type { StateRestoreListener } from './runtime/state-restore-listener.ts';
+export type { StreamsConfig } from './runtime/streams-config.ts';

@@ -296,3 +296,6 @@ function editDistance(a: string, b: string): number {
   }
   return row[b.length];
 }
+
+/** Java's name for the settings object: `new KafkaStreams(topology, config satisfies StreamsConfig)`. */
+export type StreamsConfig = StreamsConfigProperties;
