@@ -304,22 +304,26 @@ export class PlatformaticFetcher implements Fetcher {
     });
     let response: FetchResponse;
     try {
-      const connection: Connection = await this.#client.connectionTo(metadata, leader);
-      const fetching = sendAllowingErrors(
-        fetchApi,
-        connection,
-        Math.max(0, Math.floor(maxWaitMs)),
-        this.#minBytes,
-        this.#maxBytes,
-        this.#readCommitted ? FetchIsolationLevels.READ_COMMITTED : FetchIsolationLevels.READ_UNCOMMITTED,
-        0,
-        -1,
-        topics,
-        [],
-        '',
-      );
+      const fetching = this.#client
+        .connectionTo(metadata, leader)
+        .then((connection: Connection) =>
+          sendAllowingErrors(
+            fetchApi,
+            connection,
+            Math.max(0, Math.floor(maxWaitMs)),
+            this.#minBytes,
+            this.#maxBytes,
+            this.#readCommitted ? FetchIsolationLevels.READ_COMMITTED : FetchIsolationLevels.READ_UNCOMMITTED,
+            0,
+            -1,
+            topics,
+            [],
+            '',
+          ),
+        );
       fetching.catch(() => undefined);
-      // A broker that stopped answering (but kept the connection) must not stall poll() for a request timeout.
+      // A broker that stopped answering (or a connection attempt that never settles) must not hold these
+      // partitions: past the bound they are fetched again, from the current leader.
       const bound = Math.max(0, maxWaitMs) + this.#client.config.connectTimeoutMs + 1_000;
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<never>((_, reject) => {
