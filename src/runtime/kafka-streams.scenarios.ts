@@ -392,6 +392,46 @@ export function defineRuntimeScenarios(label: string, setup: () => Promise<Scena
       await Promise.all([a.close(), b.close()]);
     });
 
+    it('addStreamThread / removeStreamThread rebalance the tasks over the loops', async (t) => {
+      await ready;
+      if (env === undefined) return t.skip('no TRIBUTARY_TEST_KAFKA');
+      const [input, output, app] = [uniqueName('in'), uniqueName('out'), uniqueName('app')];
+      await topics([input, 4], [output, 4]);
+      const streams = track(
+        new KafkaStreams(
+          countingTopology({ applicationId: app, sourceTopics: [input], sinkTopic: output }),
+          config(app),
+          {
+            backend: env.backend,
+          },
+        ),
+      );
+      await streams.start();
+      const perThread = () =>
+        streams
+          .metadataForLocalThreads()
+          .map((th) => th.activeTasks.filter((task) => task.phase === 'running').length)
+          .sort();
+      await produceStrings(env.backend, input, 4, words(200, 10));
+      await readTopic(env.backend, output, 4, (r) => r.length >= 200);
+      const added = await streams.addStreamThread();
+      assert.match(added ?? '', /StreamThread-2$/);
+      await waitFor(
+        'two threads with two tasks each',
+        () => perThread().join() === '2,2' && streams.state() === 'RUNNING',
+      );
+      await produceStrings(env.backend, input, 4, words(200, 10, 200));
+      assert.equal(await streams.removeStreamThread(), added);
+      await waitFor(
+        'one thread with all four tasks',
+        () => perThread().join() === '4' && streams.state() === 'RUNNING',
+      );
+      await produceStrings(env.backend, input, 4, words(200, 10, 400));
+      const out = await readTopic(env.backend, output, 4, (r) => r.length >= 600);
+      assert.deepEqual(maxCountPerKey(out), expectedCounts(600, 10));
+      await streams.close();
+    });
+
     it('REPLACE_THREAD starts a new stream thread that carries on', async (t) => {
       await ready;
       if (env === undefined) return t.skip('no TRIBUTARY_TEST_KAFKA');

@@ -69,6 +69,7 @@ export class KafkaStreams {
   #ownsBackend = false;
   #threads: StreamThread[] = [];
   #globalThread: GlobalStreamThread | undefined;
+  #threadFactory: ((index: number) => StreamThread) | undefined;
   #restoreListener: StateRestoreListener | undefined;
   #startWaiters: { resolve: () => void; reject: (error: Error) => void } | undefined;
   #error: Error | undefined;
@@ -188,19 +189,49 @@ export class KafkaStreams {
     const counts = new Map(prepared.partitionCounts);
     for (const topic of prepared.internalTopics) counts.set(topic.name, topic.partitions);
     const productionHandler = this.#productionHandler;
-    for (let index = 0; index < config.numStreamThreads; index++) {
-      this.#threads.push(this.#newThread(index, topology, prepared.subtopologies, counts, productionHandler));
-    }
+    this.#threadFactory = this.#threadFactoryFor(topology, prepared.subtopologies, counts, productionHandler);
+    for (let index = 0; index < config.numStreamThreads; index++) this.#threads.push(this.#threadFactory(index));
     for (const thread of this.#threads) thread.start();
   }
 
-  #newThread(
-    index: number,
+  /**
+   * Starts one more stream thread (Java's addStreamThread): a new group member, so the tasks are rebalanced
+   * over the threads of all instances. Resolves with its name, or undefined when the client is not running.
+   */
+  async addStreamThread(): Promise<string | undefined> {
+    if (this.#threadFactory === undefined || (this.#state !== 'RUNNING' && this.#state !== 'REBALANCING'))
+      return undefined;
+    this.#threads = this.#threads.filter((t) => t.state() !== 'DEAD');
+    const used = new Set(this.#threads.map((t) => t.index));
+    let index = 0;
+    while (used.has(index)) index++;
+    const thread = this.#threadFactory(index);
+    this.#threads.push(thread);
+    this.#setState(KafkaStreamsState.REBALANCING);
+    thread.start();
+    return thread.name;
+  }
+
+  /**
+   * Stops one stream thread cleanly (commit, leave the group; its tasks move to the remaining threads and
+   * instances) (Java's removeStreamThread). Resolves with its name, or undefined when there is none to remove.
+   */
+  async removeStreamThread(): Promise<string | undefined> {
+    if (this.#state !== 'RUNNING' && this.#state !== 'REBALANCING') return undefined;
+    const thread = [...this.#threads].reverse().find((t) => t.isAlive());
+    if (thread === undefined) return undefined;
+    await thread.shutdown();
+    this.#threads = this.#threads.filter((t) => t !== thread);
+    this.#onThreadStateChange();
+    return thread.name;
+  }
+
+  #threadFactoryFor(
     topology: BuiltTopology,
     subtopologies: readonly SubtopologySources[],
     counts: ReadonlyMap<string, number>,
     productionHandler: ProductionExceptionHandler,
-  ): StreamThread {
+  ): (index: number) => StreamThread {
     const factory = (i: number): StreamThread =>
       new StreamThread({
         index: i,
@@ -217,7 +248,7 @@ export class KafkaStreams {
         onFailure: (thread, error) => this.#onThreadFailure(thread, error, factory),
         onApplicationShutdownRequested: (_thread, error) => this.#fail(error),
       });
-    return factory(index);
+    return factory;
   }
 
   #onThreadStateChange(): void {
@@ -249,9 +280,8 @@ export class KafkaStreams {
       console.error(`tributary: stream thread ${thread.name} failed; shutting down the client`, error);
     }
     if (response === StreamThreadExceptionResponse.REPLACE_THREAD) {
-      const index = this.#threads.indexOf(thread);
-      const replacement = factory(index);
-      this.#threads[index] = replacement;
+      const replacement = factory(thread.index);
+      this.#threads[this.#threads.indexOf(thread)] = replacement;
       this.#setState(KafkaStreamsState.REBALANCING);
       void thread.shutdown({ clean: false }).then(() => {
         if (this.#state === KafkaStreamsState.REBALANCING || this.#state === KafkaStreamsState.RUNNING)

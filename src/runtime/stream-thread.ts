@@ -123,6 +123,8 @@ const RESTORE_POLL_MS = 10;
 
 export class StreamThread {
   readonly name: string;
+  /** Position among the client's threads (names it, and suffixes a static group.instance.id). */
+  readonly index: number;
   readonly #options: StreamThreadOptions;
   readonly #config: ResolvedStreamsConfig;
   #state: StreamThreadState = 'CREATED';
@@ -163,6 +165,7 @@ export class StreamThread {
   constructor(options: StreamThreadOptions) {
     this.#options = options;
     this.#config = options.config;
+    this.index = options.index;
     this.#eos = options.config.processingGuarantee === 'exactly_once_v2';
     this.#taskTimeoutMs = options.config.values['task.timeout.ms'] as number;
     this.#repartitionTopics = new Set(
