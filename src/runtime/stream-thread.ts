@@ -103,6 +103,7 @@ interface ActiveTask {
   >;
   paused: boolean;
   processed: number;
+  droppedRecords: number;
 }
 
 export interface TaskMetadata {
@@ -111,6 +112,8 @@ export interface TaskMetadata {
   readonly phase: TaskPhase;
   /** Records this task processed since this instance created it. */
   readonly processedRecords: number;
+  /** Records skipped by an error handler (deserialization or processing) since then. */
+  readonly droppedRecords: number;
 }
 
 export interface ThreadMetadata {
@@ -199,6 +202,7 @@ export class StreamThread {
         topicPartitions: t.task.inputPartitions,
         phase: t.phase,
         processedRecords: t.processed,
+        droppedRecords: t.droppedRecords,
       })),
     };
   }
@@ -626,11 +630,17 @@ export class StreamThread {
   }
 
   #createTask(id: TaskId, assignment: MemberAssignment): ActiveTask {
+    let active: ActiveTask;
     const environment: TaskEnvironment = {
       collector: this.#collector!,
       now: () => Date.now(),
       config: this.#config.values,
       globalStore: this.#options.globalStore,
+      // Records a handler chose to skip (deserialization or processing errors): counted per task (Java's
+      // dropped-records metric); the handler itself logs them.
+      onSkippedRecord: () => {
+        active.droppedRecords++;
+      },
     };
     // The task's partitions as the assignor planned them: partition `id.partition` of each source topic of the
     // sub-topology that has it (pattern matches included; a topic with fewer partitions is left out).
@@ -639,13 +649,14 @@ export class StreamThread {
       (tp) => tp.partition === id.partition && sources.includes(tp.topic),
     );
     const task = this.#options.topology.createTask(id, environment, inputPartitions);
-    const active: ActiveTask = {
+    active = {
       idString: taskIdString(id),
       task,
       phase: 'restoring',
       restoring: new Map(),
       paused: true,
       processed: 0,
+      droppedRecords: 0,
     };
     this.#tasks.set(active.idString, active);
     this.#registerPartitions(active);
