@@ -127,8 +127,10 @@ export class PlatformaticAdmin implements Admin {
 
   async describeTopics(names: readonly string[]): Promise<TopicDescription[]> {
     if (names.length === 0) return [];
+    // One retry only: UNKNOWN_TOPIC_OR_PARTITION is "retriable" to the client, but a missing topic should be
+    // reported at once (createTopics already waits until new topics are visible).
     const metadata = await this.#run(`describing topics ${quoteAll(names)}`, names, () =>
-      this.#admin.metadata({ topics: [...names], forceUpdate: true }),
+      this.#admin.metadata({ topics: [...names], forceUpdate: true, retries: 1 }),
     );
     return names.map((name) => {
       const topic = metadata.topics.get(name);
