@@ -150,6 +150,7 @@ export class StreamThread {
   #requestApplicationShutdown = false;
   #assignmentError: Error | undefined;
   #loopDone: Promise<void> = Promise.resolve();
+  #shutdown: Promise<void> | undefined;
   #wake: (() => void) | undefined;
   /** Partitions per endpoint (application.server), from the latest assignment. */
   #partitionsByHost: Readonly<Record<string, readonly string[]>> = {};
@@ -220,9 +221,13 @@ export class StreamThread {
    * Stops the loop, commits (unless the thread failed), closes the tasks, leaves the group and closes the
    * clients. Safe to call more than once.
    */
-  async shutdown(options: { clean: boolean } = { clean: true }): Promise<void> {
-    if (this.#state === 'DEAD') return;
+  shutdown(options: { clean: boolean } = { clean: true }): Promise<void> {
     if (!options.clean) this.#dirty = true;
+    this.#shutdown ??= this.#doShutdown();
+    return this.#shutdown;
+  }
+
+  async #doShutdown(): Promise<void> {
     this.#stopRequested = true;
     this.#setState('PENDING_SHUTDOWN');
     this.#wake?.();
