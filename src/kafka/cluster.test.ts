@@ -22,6 +22,8 @@ test('with RF 3 and min.insync.replicas 2, producing and fetching go on after a 
   const read = new Map<string, { partition: number; offset: number }>();
   let produceErrors = 0;
   let running = true;
+  // Set when the test ends (passed or not): the fetch loop must not outlive it.
+  let finished = false;
   let producer: Producer | undefined;
   let fetcher: Fetcher | undefined;
   try {
@@ -42,6 +44,8 @@ test('with RF 3 and min.insync.replicas 2, producing and fetching go on after a 
 
     let sequence = 0;
     let drainDeadline = Number.POSITIVE_INFINITY;
+    // Set once the produce loop has returned: only then is the set of acknowledged values final.
+    let producerDone = false;
     const produceLoop = (async () => {
       while (running) {
         const batch = Array.from({ length: 30 }, (_, i) => {
@@ -60,11 +64,13 @@ test('with RF 3 and min.insync.replicas 2, producing and fetching go on after a 
         }
         await sleep(20);
       }
+      producerDone = true;
     })();
     const fetchLoop = (async () => {
-      // After the producer stopped: go on until every acknowledged value was read (or the drain deadline).
-      // Counting is not enough: values of failed sends may have been written too, and are read as extras.
-      while (running || ![...acked.keys()].every((value) => read.has(value))) {
+      // After the producer finished (its last send acknowledged or failed): go on until every acknowledged
+      // value was read (or the drain deadline). Counting is not enough: values of failed sends may have been
+      // written too, and are read as extras.
+      while (!producerDone || ![...acked.keys()].every((value) => read.has(value))) {
         try {
           for (const batch of await fetcher!.poll(500)) {
             for (const r of batch.records)
@@ -73,7 +79,7 @@ test('with RF 3 and min.insync.replicas 2, producing and fetching go on after a 
         } catch {
           await sleep(200);
         }
-        if (!running && Date.now() > drainDeadline) break;
+        if (finished || (producerDone && Date.now() > drainDeadline)) break;
       }
     })();
     const waitUntil = async (what: string, condition: () => boolean, timeoutMs: number) => {
@@ -115,6 +121,7 @@ test('with RF 3 and min.insync.replicas 2, producing and fetching go on after a 
     );
   } finally {
     running = false;
+    finished = true;
     await fetcher?.close().catch(() => {});
     await producer?.close().catch(() => {});
     await backend.close().catch(() => {});
