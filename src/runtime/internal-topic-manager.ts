@@ -52,12 +52,7 @@ export async function prepareTopics(
   const internalNames = new Set(topology.internalTopics.map((t) => t.name));
   const existing = new Set(await admin.listTopics());
 
-  const subtopologies: SubtopologySources[] = topology.subtopologies.map((s) => {
-    const matched = [...existing].filter(
-      (topic) => !internalNames.has(topic) && s.sourcePatterns.some((p) => p.test(topic)),
-    );
-    return { id: s.id, sourceTopics: [...new Set([...s.sourceTopics, ...matched])].sort() };
-  });
+  const subtopologies = resolveSourcePatterns(topology, existing);
 
   const userSources = [...new Set(subtopologies.flatMap((s) => s.sourceTopics))].filter((t) => !internalNames.has(t));
   const missing = userSources.filter((t) => !existing.has(t));
@@ -94,6 +89,20 @@ export async function prepareTopics(
     await awaitTopics(admin, newTopics, options.timeoutMs ?? 30_000);
   }
   return { subtopologies, partitionCounts: counts, internalTopics: newTopics };
+}
+
+/** The sub-topologies' source topics, with every existing topic a source pattern matches added. */
+export function resolveSourcePatterns(
+  topology: Pick<BuiltTopology, 'subtopologies' | 'internalTopics'>,
+  existing: ReadonlySet<string>,
+): SubtopologySources[] {
+  const internalNames = new Set(topology.internalTopics.map((t) => t.name));
+  return topology.subtopologies.map((s) => {
+    const matched = [...existing].filter(
+      (topic) => !internalNames.has(topic) && s.sourcePatterns.some((p) => p.test(topic)),
+    );
+    return { id: s.id, sourceTopics: [...new Set([...s.sourceTopics, ...matched])].sort() };
+  });
 }
 
 /**

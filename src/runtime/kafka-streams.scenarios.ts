@@ -432,6 +432,39 @@ export function defineRuntimeScenarios(label: string, setup: () => Promise<Scena
       await streams.close();
     });
 
+    it('a source pattern picks up a matching topic created after start', async (t) => {
+      await ready;
+      if (env === undefined) return t.skip('no TRIBUTARY_TEST_KAFKA');
+      const [prefix, output, app] = [uniqueName('pat'), uniqueName('out'), uniqueName('app')];
+      await topics([`${prefix}-a`, 2], [output, 2]);
+      const streams = track(
+        new KafkaStreams(
+          passThroughTopology({
+            applicationId: app,
+            sourceTopics: [],
+            sourcePattern: new RegExp(`^${prefix}-`),
+            sinkTopic: output,
+          }),
+          config(app, { 'metadata.max.age.ms': 200 }),
+          { backend: env.backend },
+        ),
+      );
+      await streams.start();
+      await produceStrings(env.backend, `${prefix}-a`, 2, words(10, 5));
+      await readTopic(env.backend, output, 2, (r) => r.length >= 10);
+      await topics([`${prefix}-b`, 2]);
+      await produceStrings(env.backend, `${prefix}-b`, 2, [{ key: 'late', value: 'from b' }]);
+      const out = await readTopic(
+        env.backend,
+        output,
+        2,
+        (r) => r.some((x) => x.value?.toString() === 'from b'),
+        30_000,
+      );
+      assert.equal(out.filter((r) => r.value!.toString() !== 'from b').length, 10);
+      await streams.close();
+    });
+
     it('REPLACE_THREAD starts a new stream thread that carries on', async (t) => {
       await ready;
       if (env === undefined) return t.skip('no TRIBUTARY_TEST_KAFKA');

@@ -27,7 +27,7 @@ import { ConfigError, type KafkaBackend } from '../kafka/backend.ts';
 import type { BuiltTopology } from '../processor/internals/task-contract.ts';
 import { createBackend } from './create-backend.ts';
 import { GlobalStreamThread } from './global-stream-thread.ts';
-import { prepareTopics } from './internal-topic-manager.ts';
+import { prepareTopics, resolveSourcePatterns } from './internal-topic-manager.ts';
 import { isValidTransition, KafkaStreamsState, type StateListener } from './kafka-streams-state.ts';
 import { resolveTopology, type TopologyInput } from './resolve-topology.ts';
 import type { StateRestoreListener } from './state-restore-listener.ts';
@@ -70,6 +70,7 @@ export class KafkaStreams {
   #threads: StreamThread[] = [];
   #globalThread: GlobalStreamThread | undefined;
   #threadFactory: ((index: number) => StreamThread) | undefined;
+  #patternTimer: NodeJS.Timeout | undefined;
   #restoreListener: StateRestoreListener | undefined;
   #startWaiters: { resolve: () => void; reject: (error: Error) => void } | undefined;
   #error: Error | undefined;
@@ -192,6 +193,50 @@ export class KafkaStreams {
     this.#threadFactory = this.#threadFactoryFor(topology, prepared.subtopologies, counts, productionHandler);
     for (let index = 0; index < config.numStreamThreads; index++) this.#threads.push(this.#threadFactory(index));
     for (const thread of this.#threads) thread.start();
+    if (topology.subtopologies.some((s) => s.sourcePatterns.length > 0)) this.#watchPatterns(prepared.subtopologies);
+  }
+
+  /**
+   * Source patterns: every metadata.max.age.ms the cluster's topics are matched again; when the set changed, the
+   * stream threads are replaced one by one with members subscribed to the new set (the seam's group members have
+   * a fixed subscription), so the new topics' partitions get tasks.
+   */
+  #watchPatterns(current: readonly SubtopologySources[]): void {
+    const check = async () => {
+      if (this.#state !== KafkaStreamsState.RUNNING && this.#state !== KafkaStreamsState.REBALANCING) return;
+      const backend = this.#backend!;
+      const resolved = resolveSourcePatterns(this.#topology, new Set(await backend.admin.listTopics()));
+      const key = (list: readonly SubtopologySources[]) => JSON.stringify(list.map((s) => [s.id, s.sourceTopics]));
+      if (key(resolved) === key(current)) return;
+      const prepared = await prepareTopics(backend.admin, this.#topology, {
+        replicationFactor: this.#config.replicationFactor,
+        topicConfigs: this.#config.topicConfigs,
+      });
+      const counts = new Map(prepared.partitionCounts);
+      for (const topic of prepared.internalTopics) counts.set(topic.name, topic.partitions);
+      const factory = this.#threadFactoryFor(this.#topology, prepared.subtopologies, counts, this.#productionHandler);
+      this.#threadFactory = factory;
+      current = prepared.subtopologies;
+      for (const thread of [...this.#threads]) {
+        if (this.#state !== KafkaStreamsState.RUNNING && this.#state !== KafkaStreamsState.REBALANCING) return;
+        const replacement = factory(thread.index);
+        await thread.shutdown();
+        this.#threads[this.#threads.indexOf(thread)] = replacement;
+        this.#setState(KafkaStreamsState.REBALANCING);
+        replacement.start();
+      }
+    };
+    const schedule = () => {
+      this.#patternTimer = setTimeout(() => {
+        check()
+          .catch((error) => console.warn('tributary: matching source patterns against the topics failed', error))
+          .finally(() => {
+            if (this.#state === KafkaStreamsState.RUNNING || this.#state === KafkaStreamsState.REBALANCING) schedule();
+          });
+      }, this.#config.values['metadata.max.age.ms'] as number);
+      this.#patternTimer.unref();
+    };
+    schedule();
   }
 
   /**
@@ -346,6 +391,7 @@ export class KafkaStreams {
   }
 
   async #stopEverything(): Promise<void> {
+    clearTimeout(this.#patternTimer);
     // A start still in flight (topic creation) must not start threads after this point: the state check in
     // #startThreads sees PENDING_SHUTDOWN / PENDING_ERROR.
     await Promise.allSettled(this.#threads.map((thread) => thread.shutdown()));

@@ -46,6 +46,8 @@ export interface StreamsConfigProperties {
   /** Static membership. Each stream thread appends `-<thread index>`. */
   'group.instance.id'?: string;
   'repartition.purge.interval.ms'?: number | string;
+  /** How often source patterns are matched against the cluster's topics again (new topics join the subscription). */
+  'metadata.max.age.ms'?: number | string;
   'task.timeout.ms'?: number | string;
   'statestore.cache.max.bytes'?: number | string;
   'num.standby.replicas'?: number | string;
@@ -102,6 +104,7 @@ const DEFINITIONS: Readonly<Record<string, Kind>> = {
   'max.poll.interval.ms': { type: 'int', default: 300000, min: 1 },
   'group.instance.id': { type: 'string' },
   'repartition.purge.interval.ms': { type: 'int', default: 30000, min: 0 },
+  'metadata.max.age.ms': { type: 'int', default: 300000, min: 1 },
   'task.timeout.ms': { type: 'int', default: 300000, min: 0 },
   'statestore.cache.max.bytes': { type: 'int', default: 10 * 1024 * 1024, min: 0 },
   'num.standby.replicas': { type: 'int', default: 0, min: 0 },

@@ -222,6 +222,8 @@ class CountTask extends FixtureTask {
 export interface FixtureOptions {
   readonly applicationId: string;
   readonly sourceTopics: readonly string[];
+  /** Also read every topic matching this pattern (the runtime resolves it). */
+  readonly sourcePattern?: RegExp;
   readonly sinkTopic: string;
 }
 
@@ -236,7 +238,7 @@ export function passThroughTopology(options: FixtureOptions, created: TaskRegist
       {
         id: 0,
         sourceTopics: options.sourceTopics,
-        sourcePatterns: [],
+        sourcePatterns: options.sourcePattern ? [options.sourcePattern] : [],
         sinkTopics: [options.sinkTopic],
         stores: [],
         changelogs: new Map(),
@@ -244,8 +246,9 @@ export function passThroughTopology(options: FixtureOptions, created: TaskRegist
     ],
     internalTopics: [],
     copartitionGroups: options.sourceTopics.length > 1 ? [options.sourceTopics] : [],
-    createTask(id, environment) {
-      const task = new PassThroughTask(id, partitionsOf(options.sourceTopics, id), environment, options.sinkTopic);
+    createTask(id, environment, inputPartitions) {
+      const partitions = inputPartitions ?? partitionsOf(options.sourceTopics, id);
+      const task = new PassThroughTask(id, partitions, environment, options.sinkTopic);
       created.push(task);
       return task;
     },
