@@ -4,11 +4,10 @@
  * them to the seam's idempotent Producer in batches, without awaiting on the hot path. `flush()` awaits
  * every batch sent so far: the runtime calls it before committing offsets (at-least-once).
  *
- * Batches are sent without waiting for earlier ones (the producer keeps call order per partition), up to a few in
- * flight; then the stream thread waits (back-pressure). A failed batch goes to the ProductionExceptionHandler: CONTINUE drops it, FAIL makes the
- * next `send` or `flush` throw (Java's "sendException" behaviour).
+ * Batches are sent without waiting for earlier ones (the producer keeps call order per partition), up to a few
+ * in flight; then the stream thread waits (back-pressure). A failed batch goes to the ProductionExceptionHandler:
+ * CONTINUE drops it, FAIL makes the next `send` or `flush` throw (Java's "sendException" behaviour).
  */
-
 import {
   type ProductionExceptionHandler,
   ProductionExceptionHandlerResponse,
