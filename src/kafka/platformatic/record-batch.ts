@@ -95,6 +95,39 @@ export function estimateRecordSize(record: ProducerRecord): number {
   return size;
 }
 
+/** Writes the records' bodies (sizes from the first pass) from `pos` on; returns the position after them. */
+function writeRecords(
+  buf: Buffer,
+  pos: number,
+  records: readonly ProducerRecord[],
+  now: number,
+  baseTimestamp: number,
+  bodySizes: readonly number[],
+  headerKeys: readonly (Buffer[] | undefined)[],
+): number {
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i];
+    pos = writeVarint(buf, pos, bodySizes[i]);
+    buf[pos++] = 0;
+    pos = writeVarlong(buf, pos, (r.timestamp ?? now) - baseTimestamp);
+    pos = writeVarint(buf, pos, i);
+    pos = writeBytes(buf, pos, r.key);
+    pos = writeBytes(buf, pos, r.value);
+    const keys = headerKeys[i];
+    if (keys) {
+      const headers = r.headers as readonly RecordHeader[];
+      pos = writeVarint(buf, pos, headers.length);
+      for (let h = 0; h < headers.length; h++) {
+        pos = writeBytes(buf, pos, keys[h]);
+        pos = writeBytes(buf, pos, headers[h].value);
+      }
+    } else {
+      buf[pos++] = 0;
+    }
+  }
+  return pos;
+}
+
 /**
  * Encodes records (all for one partition) into one batch. `now` fills missing timestamps. Returns the
  * batch bytes, ready to go into a Produce request.
@@ -132,36 +165,22 @@ export function encodeRecordBatch(
     bodySizes[i] = body;
     recordsBytes += varintSize(body) + body;
   }
-  // Pass 2: the records themselves.
-  let recordsBuffer: Buffer = Buffer.allocUnsafe(recordsBytes);
-  let pos = 0;
-  for (let i = 0; i < count; i++) {
-    const r = records[i];
-    pos = writeVarint(recordsBuffer, pos, bodySizes[i]);
-    recordsBuffer[pos++] = 0;
-    pos = writeVarlong(recordsBuffer, pos, (r.timestamp ?? now) - baseTimestamp);
-    pos = writeVarint(recordsBuffer, pos, i);
-    pos = writeBytes(recordsBuffer, pos, r.key);
-    pos = writeBytes(recordsBuffer, pos, r.value);
-    const keys = headerKeys[i];
-    if (keys) {
-      const headers = r.headers as readonly RecordHeader[];
-      pos = writeVarint(recordsBuffer, pos, headers.length);
-      for (let h = 0; h < headers.length; h++) {
-        pos = writeBytes(recordsBuffer, pos, keys[h]);
-        pos = writeBytes(recordsBuffer, pos, headers[h].value);
-      }
-    } else {
-      recordsBuffer[pos++] = 0;
-    }
-  }
+  // Pass 2: the records themselves. Uncompressed, they are written straight into the batch after its header
+  // (one allocation, no copy); compressed, into a scratch buffer that the compressor reads.
   let attributes = producer.transactional ? ATTR_TRANSACTIONAL : 0;
-  if (compression !== 'none') {
+  let batch: Buffer;
+  if (compression === 'none') {
+    batch = Buffer.allocUnsafe(BATCH_HEADER + recordsBytes);
+    writeRecords(batch, BATCH_HEADER, records, now, baseTimestamp, bodySizes, headerKeys);
+  } else {
+    const recordsBuffer = Buffer.allocUnsafe(recordsBytes);
+    writeRecords(recordsBuffer, 0, records, now, baseTimestamp, bodySizes, headerKeys);
     const algorithm = compressionsAlgorithms[compression];
-    recordsBuffer = algorithm.compressSync(recordsBuffer);
+    const compressed = algorithm.compressSync(recordsBuffer);
     attributes |= algorithm.bitmask;
+    batch = Buffer.allocUnsafe(BATCH_HEADER + compressed.length);
+    compressed.copy(batch, BATCH_HEADER);
   }
-  const batch = Buffer.allocUnsafe(BATCH_HEADER + recordsBuffer.length);
   batch.writeBigInt64BE(0n, 0);
   batch.writeInt32BE(batch.length - LOG_OVERHEAD, 8);
   batch.writeInt32BE(-1, 12); // partitionLeaderEpoch: set by the broker
@@ -174,7 +193,6 @@ export function encodeRecordBatch(
   batch.writeInt16BE(producer.producerEpoch, 51);
   batch.writeInt32BE(producer.baseSequence, 53);
   batch.writeInt32BE(count, 57);
-  recordsBuffer.copy(batch, BATCH_HEADER);
   batch.writeUInt32BE(crc32c(batch.subarray(CRC_START)) >>> 0, 17);
   return batch;
 }
