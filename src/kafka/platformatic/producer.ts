@@ -227,7 +227,7 @@ export class PlatformaticProducer implements Producer {
     if (this.#sequenceBroken && !this.#transactionalId) await this.#resetProducerId();
     const now = Date.now();
     const byPartition = groupByPartition(records);
-    const topics = [...new Set(records.map((r) => r.topic))];
+    const topics = [...new Set(Array.from(byPartition.values(), (g) => g.topic))];
     let metadata = await this.#client.metadata(topics);
     const beyondCache = (m: typeof metadata) =>
       [...byPartition.values()].some((g) => g.partition >= (m.topics.get(g.topic)?.partitionsCount ?? 0));
@@ -611,14 +611,21 @@ interface PartitionGroup {
   readonly indices: number[];
 }
 
+/**
+ * Groups records by partition, keeping each partition's send order. Records from the record collector come in
+ * long runs of one partition, so the previous record's group is reused without building its key string.
+ */
 function groupByPartition(records: readonly ProducerRecord[]): Map<string, PartitionGroup> {
   const groups = new Map<string, PartitionGroup>();
+  let last: PartitionGroup | undefined;
   for (let i = 0; i < records.length; i++) {
     const r = records[i];
-    const key = `${r.topic}\0${r.partition}`;
-    let group = groups.get(key);
-    if (!group) groups.set(key, (group = { topic: r.topic, partition: r.partition, indices: [] }));
-    group.indices.push(i);
+    if (last === undefined || last.partition !== r.partition || last.topic !== r.topic) {
+      const key = `${r.topic}\0${r.partition}`;
+      last = groups.get(key);
+      if (!last) groups.set(key, (last = { topic: r.topic, partition: r.partition, indices: [] }));
+    }
+    last.indices.push(i);
   }
   return groups;
 }
