@@ -364,11 +364,14 @@ async function runAll(broker: BenchBroker, stateRoot: string): Promise<BenchRepo
     latency,
     restore,
     notes: [
-      'rec/s = records from the first to the last record processed (SimpleBenchmark starts its clock at start(); that figure is recordsPerSecFromStart in the JSON). For passthrough (a sink workload) the window ends when the sink topic holds the whole output (the app polls its end offsets every 10 ms): output still buffered is work not done.',
+      'rec/s = records from the first to the last record processed (SimpleBenchmark starts its clock at start(); that figure is recordsPerSecFromStart in the JSON). For passthrough (a sink workload) the window ends when the sink topic holds the whole output (the bench polls its end offsets every 10 ms after the app reports it processed its input, and tells the app; the polling is not app CPU): output still buffered is work not done. Raw consume+produce: first fetched record → last acknowledged send (Java: → final flush).',
       'CPU-s per M records: the app process’s user+system CPU between its first and last record, per million records. Peak RSS: VmHWM of the app process.',
       'Kafka Streams runs with SimpleBenchmark’s settings (commit.interval.ms 30000, max.poll.records 1000, producer batch.size 128 KiB) except producer linger.ms 100 (Kafka Streams’ default; SimpleBenchmark’s 5000 would count as idle time before the output is complete), default RocksDB stores with caching.',
       'Every app is its own process, reads its input from the earliest offset with a fresh application.id, and exits when it has processed the whole input.',
-      'Not measured yet: joins, end-to-end latency p50/p99 at a fixed rate, restore speed, RSS with 10 M keys, exactly-once variants.',
+      'Ratio = Tributary ÷ Kafka Streams. Tributary’s stores are in memory (with changelog, no record cache); the “-mem” rows run Kafka Streams with in-memory stores too. Both sides: 1 stream thread, commit.interval.ms 30000, max.poll.records 1000.',
+      'Latency: passthrough at a fixed input rate (Java loader, linger 0, send time in the first 8 value bytes); latency = sink LogAppendTime − send time, every record, ms resolution. Both apps at their defaults (Kafka Streams producer linger.ms 100).',
+      'Restore: a count over N mostly distinct keys fills the changelog (Kafka Streams with statestore.cache.max.bytes=0, default RocksDB store; Tributary in-memory store), then the same application.id starts over an empty state dir; start() → RUNNING is timed. rec/s = records the StateRestoreListener reported restored / that time (group join included).',
+      'Not measured yet: joins and windowed aggregation on the Tributary side (not built), RSS with 10 M keys, exactly-once variants. One run per cell (no repetitions): on this shared 2-core machine expect ±30% between runs.',
     ],
   };
 }
