@@ -198,7 +198,8 @@ export class InMemoryKeyValueStore<K, V> implements TimestampedKeyValueStore<K, 
       }
       const key = this.keySerde.deserializer(topic, record.key);
       const value = this.valueSerde.deserializer(topic, record.value);
-      this.entries.set(mapKey, { key, keyBytes: record.key, value, timestamp: record.timestamp });
+      // A copy: the fetched key is a view into a whole fetch response, which a kept view would pin in memory.
+      this.entries.set(mapKey, { key, keyBytes: Buffer.from(record.key), value, timestamp: record.timestamp });
     }
   }
 

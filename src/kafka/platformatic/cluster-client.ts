@@ -56,6 +56,14 @@ export function delay(ms: number): Promise<void> {
 }
 
 /**
+ * A bound for a close or leave that is raced against the real work: unref'd, so a close that finished early
+ * does not keep the process alive until the bound expires.
+ */
+export function graceDelay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
+/**
  * One connection pool plus a metadata cache, shared by the parts of one producer, fetcher, group member or
  * admin. Each of those owns its own ClusterClient so that a long-polling fetch never delays a heartbeat.
  */

@@ -23,7 +23,7 @@ import {
   type TopicPartition,
   type TopicPartitionOffset,
 } from '../backend.ts';
-import { ClusterClient, delay, isRetriable, isUnreachable, sendAllowingErrors } from './cluster-client.ts';
+import { ClusterClient, delay, graceDelay, isRetriable, isUnreachable, sendAllowingErrors } from './cluster-client.ts';
 import type { ResolvedConfig } from './config.ts';
 import { partitionError, toBackendError } from './errors.ts';
 
@@ -493,7 +493,7 @@ export class PlatformaticGroupMember implements GroupMember {
     this.#wakeLoop?.();
     this.#wakeHeartbeat?.();
     // The loop may be parked in a JoinGroup the broker holds until the group settles: wait a bounded time.
-    await Promise.race([this.#loop, delay(LEAVE_GRACE_MS)]);
+    await Promise.race([this.#loop, graceDelay(LEAVE_GRACE_MS)]);
     try {
       await this.#revoke();
     } finally {
@@ -508,7 +508,7 @@ export class PlatformaticGroupMember implements GroupMember {
             ]);
           })();
           leaving.catch(() => undefined);
-          await Promise.race([leaving, delay(LEAVE_GRACE_MS)]);
+          await Promise.race([leaving, graceDelay(LEAVE_GRACE_MS)]);
         } catch {
           // Leaving is best effort: the session timeout removes the member anyway.
         }

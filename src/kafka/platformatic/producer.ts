@@ -18,7 +18,7 @@ import {
   type TopicPartitionOffset,
   topicPartitionKey,
 } from '../backend.ts';
-import { ClusterClient, delay, isRetriable, quoteAll, sendAllowingErrors } from './cluster-client.ts';
+import { ClusterClient, delay, graceDelay, isRetriable, quoteAll, sendAllowingErrors } from './cluster-client.ts';
 import type { ResolvedConfig } from './config.ts';
 import { hasProtocolError, isGenerationLost, partitionError, toBackendError } from './errors.ts';
 import { type PartitionBatch, type ProduceResponse, produceApi } from './produce-v11.ts';
@@ -597,7 +597,7 @@ export class PlatformaticProducer implements Producer {
   async close(): Promise<void> {
     if (this.#closed) return;
     // Sends in flight get a bounded grace period; past it, closing the connections fails them.
-    await Promise.race([Promise.allSettled([...this.#inflight]), delay(CLOSE_GRACE_MS)]);
+    await Promise.race([Promise.allSettled([...this.#inflight]), graceDelay(CLOSE_GRACE_MS)]);
     this.#closed = true;
     await this.#client.close();
   }
