@@ -70,7 +70,13 @@ async function main(): Promise<number> {
       onLog: (line) => process.stderr.write(`${line}\n`),
     });
     log(`Kafka ${kafka.version} at ${kafka.bootstrap} (started in ${Date.now() - started} ms, dir ${kafka.baseDir})`);
-    exitCode = await runTests(patterns, { ...process.env, TRIBUTARY_TEST_KAFKA: kafka.bootstrap }, tapFile);
+    // TRIBUTARY_TEST_KAFKA_CLUSTER: the tests that start a 3-node cluster of their own run too (=0 skips them).
+    const env = {
+      ...process.env,
+      TRIBUTARY_TEST_KAFKA: kafka.bootstrap,
+      TRIBUTARY_TEST_KAFKA_CLUSTER: process.env.TRIBUTARY_TEST_KAFKA_CLUSTER ?? '1',
+    };
+    exitCode = await runTests(patterns, env, tapFile);
   } catch (error) {
     log(`could not run the tests: ${(error as Error).message}`);
     exitCode = 1;
