@@ -5,7 +5,7 @@
  */
 import type { Processor } from '../../processor/processor.ts';
 import type { ProcessorContext } from '../../processor/processor-context.ts';
-import type { Record } from '../../processor/record.ts';
+import { Record } from '../../processor/record.ts';
 import type { TimestampedKeyValueStore } from '../../state/key-value-store.ts';
 import { Change } from './change.ts';
 import type { TableSpec } from './table-processors.ts';
@@ -51,7 +51,7 @@ export class StreamAggregateProcessor<K, V, VAgg> extends StoreProcessor<K, V, V
     const newAgg = this.aggregator(key, record.value, oldAgg);
     this.store.putWithTimestamp(key, newAgg, timestamp);
     const oldValue = this.sendOldValues && old !== undefined ? old.value : null;
-    this.context.forward(record.withValue(new Change(newAgg, oldValue)).withTimestamp(timestamp));
+    this.context.forward(new Record(record.key, new Change(newAgg, oldValue), timestamp, record.headers));
   }
 }
 
@@ -75,7 +75,7 @@ export class StreamReduceProcessor<K, V> extends StoreProcessor<K, V, V> {
     }
     this.store.putWithTimestamp(key, newAgg, timestamp);
     const oldValue = this.sendOldValues && old !== undefined ? old.value : null;
-    this.context.forward(record.withValue(new Change(newAgg, oldValue)).withTimestamp(timestamp));
+    this.context.forward(new Record(record.key, new Change(newAgg, oldValue), timestamp, record.headers));
   }
 }
 
@@ -114,7 +114,7 @@ export class TableAggregateProcessor<K, V, VAgg> extends StoreProcessor<K, Chang
     }
     this.store.putWithTimestamp(key, newAgg, timestamp);
     this.context.forward(
-      record.withValue(new Change(newAgg, this.sendOldValues ? oldAgg : null)).withTimestamp(timestamp),
+      new Record(record.key, new Change(newAgg, this.sendOldValues ? oldAgg : null), timestamp, record.headers),
     );
   }
 }
@@ -150,7 +150,7 @@ export class TableReduceProcessor<K, V> extends StoreProcessor<K, Change<V>, V> 
     }
     this.store.putWithTimestamp(key, newAgg, timestamp);
     this.context.forward(
-      record.withValue(new Change(newAgg, this.sendOldValues ? oldAgg : null)).withTimestamp(timestamp),
+      new Record(record.key, new Change(newAgg, this.sendOldValues ? oldAgg : null), timestamp, record.headers),
     );
   }
 }

@@ -4,7 +4,7 @@
  */
 import type { Processor } from '../../processor/processor.ts';
 import type { ProcessorContext } from '../../processor/processor-context.ts';
-import type { Record } from '../../processor/record.ts';
+import { Record } from '../../processor/record.ts';
 
 type Ctx = ProcessorContext<unknown, unknown>;
 
@@ -47,10 +47,10 @@ export class MapProcessor<K, V, KR, VR> extends ForwardingProcessor<K, V> {
     if (result === null || result === undefined) {
       throw new TypeError('map() must return a [key, value] pair or { key, value }, got nothing');
     }
-    if (Array.isArray(result)) this.context.forward(record.withKey(result[0]).withValue(result[1]));
+    if (Array.isArray(result)) this.context.forward(new Record(result[0], result[1], record.timestamp, record.headers));
     else {
       const pair = result as { key: KR; value: VR };
-      this.context.forward(record.withKey(pair.key).withValue(pair.value));
+      this.context.forward(new Record(pair.key, pair.value, record.timestamp, record.headers));
     }
   }
 }
@@ -87,10 +87,11 @@ export class FlatMapProcessor<K, V, KR, VR> extends ForwardingProcessor<K, V> {
     const results = this.mapper(record.key, record.value);
     if (results === null || results === undefined) throw new TypeError('flatMap() must return an iterable of pairs');
     for (const result of results) {
-      if (Array.isArray(result)) this.context.forward(record.withKey(result[0]).withValue(result[1]));
+      if (Array.isArray(result))
+        this.context.forward(new Record(result[0], result[1], record.timestamp, record.headers));
       else {
         const pair = result as { key: KR; value: VR };
-        this.context.forward(record.withKey(pair.key).withValue(pair.value));
+        this.context.forward(new Record(pair.key, pair.value, record.timestamp, record.headers));
       }
     }
   }
@@ -171,6 +172,6 @@ export class ToStreamProcessor<K, V, KR> extends ForwardingProcessor<K, { newVal
   process(record: Record<K, { newValue: V | null }>): void {
     const value = record.value.newValue;
     if (this.keyMapper === undefined) this.context.forward(record.withValue(value));
-    else this.context.forward(record.withKey(this.keyMapper(record.key, value)).withValue(value));
+    else this.context.forward(new Record(this.keyMapper(record.key, value), value, record.timestamp, record.headers));
   }
 }

@@ -5,7 +5,7 @@
  */
 import type { Processor } from '../../processor/processor.ts';
 import type { ProcessorContext } from '../../processor/processor-context.ts';
-import type { Record } from '../../processor/record.ts';
+import { Record } from '../../processor/record.ts';
 import type { TimestampedKeyValueStore } from '../../state/key-value-store.ts';
 import { Change } from './change.ts';
 
@@ -135,12 +135,18 @@ export class TableRepartitionMapProcessor<K, V, KR, VR> implements Processor<K, 
     const oldPair = this.select(record.key, record.value.oldValue);
     const newPair = this.select(record.key, record.value.newValue);
     if (oldPair !== undefined && newPair !== undefined && Object.is(oldPair.key, newPair.key)) {
-      this.context.forward(record.withKey(newPair.key).withValue(new Change(newPair.value, oldPair.value)));
+      this.context.forward(
+        new Record(newPair.key, new Change(newPair.value, oldPair.value), record.timestamp, record.headers),
+      );
       return;
     }
     if (oldPair !== undefined)
-      this.context.forward(record.withKey(oldPair.key).withValue(new Change<VR>(null, oldPair.value)));
+      this.context.forward(
+        new Record(oldPair.key, new Change<VR>(null, oldPair.value), record.timestamp, record.headers),
+      );
     if (newPair !== undefined)
-      this.context.forward(record.withKey(newPair.key).withValue(new Change<VR>(newPair.value, null)));
+      this.context.forward(
+        new Record(newPair.key, new Change<VR>(newPair.value, null), record.timestamp, record.headers),
+      );
   }
 }
