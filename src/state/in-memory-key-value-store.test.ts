@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { SerdeLike } from '../processor/internals/serde-like.ts';
 import type { OutgoingRecord } from '../processor/internals/task-contract.ts';
 import { Serdes } from '../serdes/serdes.ts';
 import { InMemoryKeyValueStore } from './in-memory-key-value-store.ts';
@@ -100,4 +101,73 @@ test('restoreBatch replays a changelog without logging it again', () => {
   assert.deepEqual(store.getWithTimestamp('y'), { value: 2, timestamp: 2 });
   store.flush();
   assert.equal(sent.length, 0);
+});
+
+function openStoreWith<K>(keySerde: SerdeLike<K>) {
+  const sent: OutgoingRecord[] = [];
+  const store = new InMemoryKeyValueStore<K, number>('s', keySerde, Serdes.Integer());
+  store.init({
+    taskId: '0_0',
+    partition: 0,
+    changelogTopic: 'app-s-changelog',
+    collector: { send: (r) => sent.push(r), partitionsFor: () => undefined },
+    config: {},
+    currentTimestamp: () => 5,
+  });
+  return { store, sent };
+}
+
+test('number keys: one entry per serialized key, scanned in the byte order of the int32 bytes, logged as bytes', () => {
+  const { store, sent } = openStoreWith(Serdes.Integer());
+  for (const key of [256, -1, 0, 1]) store.put(key, key);
+  store.put(-0, 7); // the same 4 bytes as 0
+  assert.equal(store.approximateNumEntries(), 4);
+  assert.equal(store.get(0), 7);
+  // Unsigned byte order: negative numbers (0xff…) come after the positive ones, as in Java's store.
+  assert.deepEqual(
+    store.all().map((e) => e.key),
+    [0, 1, 256, -1],
+  );
+  assert.deepEqual(
+    store.range(1, -1).map((e) => e.key),
+    [1, 256, -1],
+  );
+  assert.throws(() => store.get(1.5), /Serdes\.Integer\(\)/);
+  assert.throws(() => store.put(2 ** 31, 1), /Serdes\.Integer\(\)/);
+  assert.equal(store.delete(256), 256);
+  store.put(9, null); // deleting an absent key still logs a tombstone
+  store.flush();
+  // One change per key, in the order the keys first changed.
+  assert.deepEqual(
+    sent.map((r) => [r.key?.toString('hex'), r.value === null ? null : r.value.readInt32BE()]),
+    [
+      ['00000100', null],
+      ['ffffffff', -1],
+      ['00000000', 7],
+      ['00000001', 1],
+      ['00000009', null],
+    ],
+  );
+});
+
+test('string keys: strings with the same UTF-8 bytes (lone surrogates become U+FFFD) are one key; restore reads them back', () => {
+  const { store } = openStoreWith(Serdes.String());
+  store.put('\uD800', 1);
+  store.put('\uDFFF', 2);
+  store.put('\uFFFD', 3);
+  assert.equal(store.approximateNumEntries(), 1);
+  assert.equal(store.get('\uD800'), 3);
+  const restored = openStoreWith(Serdes.String()).store;
+  const int = (n: number) => Buffer.from([0, 0, 0, n]);
+  restored.restoreBatch([
+    { key: Buffer.from('k'), value: int(1), timestamp: 1, headers: [] },
+    { key: Buffer.from('é'), value: int(2), timestamp: 2, headers: [] },
+    { key: Buffer.from('k'), value: null, timestamp: 3, headers: [] },
+  ]);
+  assert.equal(restored.get('k'), undefined);
+  assert.deepEqual(restored.getWithTimestamp('é'), { value: 2, timestamp: 2 });
+  assert.deepEqual(
+    restored.all().map((e) => e.key),
+    ['é'],
+  );
 });
