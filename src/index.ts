@@ -149,3 +149,5 @@ export type { PlatformaticBackendConfig } from './kafka/platformatic/index.ts';
 export { PlatformaticBackend } from './kafka/platformatic/index.ts';
 export type { StateRestoreListener } from './runtime/state-restore-listener.ts';
 export type { StreamsConfig } from './runtime/streams-config.ts';
+export type { ConsumedArgument, ConsumedWithSerdes, SerdeFor, StringLike } from './dsl/consumed.ts';
+export type { TableArguments } from './dsl/streams-builder.ts';

@@ -4,12 +4,15 @@
  * fails the type check if the line below it compiles).
  */
 import { Serdes } from '../serdes/serdes.ts';
-import { Consumed } from './consumed.ts';
+import { Consumed, ConsumedBuilder } from './consumed.ts';
+import type { GlobalKTable } from './global-ktable.ts';
+import { Grouped } from './grouped.ts';
 import type { KGroupedStream } from './kgrouped-stream.ts';
 import type { KStream } from './kstream.ts';
 import type { KTable } from './ktable.ts';
 import { Materialized } from './materialized.ts';
 import { Produced } from './produced.ts';
+import { Repartitioned } from './repartitioned.ts';
 import { StreamsBuilder } from './streams-builder.ts';
 
 /** Fails to compile unless A and B are the same type. */
@@ -23,8 +26,58 @@ interface Order {
 }
 
 const builder = new StreamsBuilder();
-const orders = builder.stream<string, Order>('orders');
+
+// A source's types come from its serdes, with no type arguments.
+const orders = builder.stream('orders', Consumed.with(Serdes.String(), Serdes.JSON<Order>()));
 expectType<typeof orders, KStream<string, Order>>(true);
+const plainObject = builder.stream('orders-plain', { keySerde: Serdes.String(), valueSerde: Serdes.JSON<Order>() });
+expectType<typeof plainObject, KStream<string, Order>>(true);
+// A side without a serde reads strings.
+const valueSerdeOnly = builder.stream('amounts', { valueSerde: Serdes.Integer() });
+expectType<typeof valueSerdeOnly, KStream<string, number>>(true);
+const keySerdeOnly = builder.stream('by-id', Consumed.with(Serdes.Long(), undefined));
+expectType<typeof keySerdeOnly, KStream<number, string>>(true);
+const noSerdes = builder.stream('lines');
+expectType<typeof noSerdes, KStream<string, string>>(true);
+const namedOnly = builder.stream('lines-2', Consumed.as('lines-source'));
+expectType<typeof namedOnly, KStream<string, string>>(true);
+const namedThenSerde = builder.stream('orders-4', Consumed.as('orders-4-source').withValueSerde(Serdes.JSON<Order>()));
+expectType<typeof namedThenSerde, KStream<string, Order>>(true);
+// Type arguments are fine with the serdes that back them, and string-like ones need none.
+const explicitWithSerde = builder.stream<string, Order>('orders-5', { valueSerde: Serdes.JSON<Order>() });
+expectType<typeof explicitWithSerde, KStream<string, Order>>(true);
+const nullableStrings = builder.stream<string | null, string | null>('maybe-lines');
+expectType<typeof nullableStrings, KStream<string | null, string | null>>(true);
+const tableFromSerdes = builder.table('regions', Consumed.with(Serdes.String(), Serdes.JSON<{ region: string }>()));
+expectType<typeof tableFromSerdes, KTable<string, { region: string }>>(true);
+const globalFromSerdes = builder.globalTable('rates', { valueSerde: Serdes.Double() });
+expectType<typeof globalFromSerdes, GlobalKTable<string, number>>(true);
+const stringTable = builder.table('names', undefined, Materialized.as('names-store'));
+expectType<typeof stringTable, KTable<string, string>>(true);
+
+// The hole: no serde reads the value as a string, so a non-string type without its serde does not compile.
+// @ts-expect-error: Expected 2 arguments: Order is not a string, give Consumed with a value serde
+builder.stream<string, Order>('orders').mapValues((o) => o.total);
+// @ts-expect-error: the plain object needs `valueSerde` for an Order
+builder.stream<string, Order>('orders', { name: 'orders-source' });
+// @ts-expect-error: Consumed.as reads strings until withValueSerde
+builder.stream<string, Order>('orders', Consumed.as('orders-source'));
+// @ts-expect-error: the key is a number: it needs `keySerde`
+builder.stream<number, string>('by-id', { valueSerde: Serdes.String() });
+// @ts-expect-error: the serde does not read Orders
+builder.stream<string, Order>('orders', { valueSerde: Serdes.Long() });
+// @ts-expect-error: Consumed.with cannot promise an Order without its serde
+Consumed.with<string, Order>(undefined, undefined);
+// @ts-expect-error: nor can the builder's constructor
+new ConsumedBuilder<string, Order>({ name: 'orders-source' });
+// @ts-expect-error: tables too
+builder.table<string, Order>('orders-table');
+// @ts-expect-error: a table's types come from Consumed; a serde in Materialized alone does not type it
+builder.table<string, Order>('orders-table', undefined, Materialized.with(Serdes.String(), Serdes.JSON<Order>()));
+// @ts-expect-error: and global tables
+builder.globalTable<string, Order>('orders-global', { name: 'orders-global-source' });
+// @ts-expect-error: the store's serde must fit the table's types
+builder.table('names-2', undefined, Materialized.with(Serdes.String(), Serdes.Long()));
 
 // mapValues: the value type comes from the function.
 const totals = orders.mapValues((o) => o.total);
@@ -62,7 +115,7 @@ const biggest = orders.groupByKey().reduce((a, b) => (a.total > b.total ? a : b)
 expectType<typeof biggest, KTable<string, Order>>(true);
 
 // Tables: toStream, mapValues, groupBy with adder and subtractor.
-const users = builder.table<string, { region: string }>('users');
+const users = builder.table('users', { valueSerde: Serdes.JSON<{ region: string }>() });
 const perRegion = users.groupBy((id, user) => [user.region, id]).count();
 expectType<typeof perRegion, KTable<string, number>>(true);
 const regionNames = users.mapValues((u) => u.region.length).toStream();
@@ -94,6 +147,23 @@ orders.filter((_k, o: number) => o > 1);
 orders.merge(totals);
 // @ts-expect-error: Long serde for a stream of Orders
 orders.to('out', Produced.with(Serdes.String(), Serdes.Long()));
+// @ts-expect-error: a Produced with a string value serde on a stream of numbers
+totals.to('out', Produced.with(Serdes.String(), Serdes.String()));
+// @ts-expect-error: the plain-object form is checked the same way
+totals.to('out', { valueSerde: Serdes.String() });
+// @ts-expect-error: and a chained one
+totals.to('out', Produced.as('totals-sink').withValueSerde(Serdes.String()));
+totals.to('out', Produced.as('totals-sink').withValueSerde(Serdes.Double()));
+totals.to('out', Produced.as('totals-sink'));
+totals.to('out', Produced.with(Serdes.String(), Serdes.Double()));
+// @ts-expect-error: Grouped serdes are checked against the stream
+orders.groupByKey(Grouped.with(Serdes.String(), Serdes.String()));
+// @ts-expect-error: the new key of groupBy is a number, not a string
+orders.groupBy((_id, o) => o.total, Grouped.with(Serdes.String(), Serdes.JSON<Order>()));
+orders.groupBy((_id, o) => o.total, Grouped.with(Serdes.Double(), Serdes.JSON<Order>()));
+// @ts-expect-error: Repartitioned serdes are checked against the stream
+totals.repartition(Repartitioned.with(Serdes.String(), Serdes.String()));
+totals.repartition(Repartitioned.as('totals-by-id').withValueSerde(Serdes.Double()));
 // @ts-expect-error: count gives numbers; the aggregate is not a string
 counts.mapValues((n) => n.toUpperCase());
 const initialZero = () => 0;

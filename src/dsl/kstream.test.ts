@@ -243,9 +243,11 @@ test('a missing serde for a non-string value fails with an error naming the topi
 
 test('default.value.serde from the config is used where no serde is given', () => {
   const builder = new StreamsBuilder();
+  // The compiler cannot see the config: without a serde the source is typed as strings, so the value is cast
+  // to what the configured serde reads.
   builder
-    .stream<string, number>('in')
-    .mapValues((v) => v * 2)
+    .stream('in')
+    .mapValues((v) => (v as unknown as number) * 2)
     .to('out');
   const driver = new TopologyTestDriver(builder.build(), {
     'application.id': 'app',
@@ -274,4 +276,31 @@ test('a timestamp extractor in Consumed gives records their event time; headers 
     record.headers.map((h) => [h.key, h.value?.toString()]),
     [['trace', 't-1']],
   );
+});
+
+test('a source is typed by its serdes: JSON values arrive as objects, and without a serde as the JSON text', () => {
+  interface Order {
+    id: string;
+    total: number;
+  }
+  const builder = new StreamsBuilder();
+  // No type arguments: KStream<string, Order> comes from the serdes, so `o.total` is a number at runtime too.
+  builder
+    .stream('orders', { keySerde: Serdes.String(), valueSerde: Serdes.JSON<Order>() })
+    .mapValues((o) => o.total)
+    .to('totals', Produced.with(Serdes.String(), Serdes.Double()));
+  // Without serdes the source is KStream<string, string>: the value is the text, as its type says.
+  builder
+    .stream('orders-as-text')
+    .mapValues((text) => text.length)
+    .to('lengths', Produced.with(Serdes.String(), Serdes.Integer()));
+  const driver = new TopologyTestDriver(builder.build(), { 'application.id': 'app' });
+  const json = JSON.stringify({ id: 'o-1', total: 12.5 });
+  driver.createInputTopic('orders').pipeInput('o-1', json);
+  driver.createInputTopic('orders-as-text').pipeInput('o-1', json);
+  assert.deepEqual(driver.createOutputTopic('totals', Serdes.String(), Serdes.Double()).readKeyValue(), {
+    key: 'o-1',
+    value: 12.5,
+  });
+  assert.equal(driver.createOutputTopic('lengths', Serdes.String(), Serdes.Integer()).readValue(), json.length);
 });

@@ -18,7 +18,11 @@ export interface Produced<K, V> {
 export class ProducedBuilder<K, V> implements Produced<K, V> {
   readonly keySerde?: SerdeLike<K>;
   readonly valueSerde?: SerdeLike<V>;
-  readonly partitioner?: StreamPartitioner<K, V>;
+  /**
+   * Typed loosely here (it was checked against K and V when given) so that `as(name)` chained with a serde,
+   * e.g. `as('sink').withValueSerde(Serdes.Long())`, whose K is still `never`, fits any stream's key type.
+   */
+  readonly partitioner?: StreamPartitioner<any, any>;
   readonly name?: string;
 
   constructor(options: Produced<K, V>) {
@@ -42,10 +46,11 @@ export class ProducedBuilder<K, V> implements Produced<K, V> {
   }
 }
 
-/** Without type arguments the result fits any Produced<K, V>; give them (`Produced.as<string, Order>(...)`) to pin it. */
-function producedAs(name: string): ProducedBuilder<never, never>;
-function producedAs<K, V>(name: string): ProducedBuilder<K, V>;
-function producedAs(name: string): any {
+/**
+ * Passed straight to an operator, K and V are that stream's (inferred from where it is used); else give them
+ * (`Produced.as<string, Order>(...)`) to pin them.
+ */
+function producedAs<K = never, V = never>(name: string): ProducedBuilder<K, V> {
   return new ProducedBuilder({ name: validateName(name, 'sink') });
 }
 

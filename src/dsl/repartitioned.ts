@@ -20,7 +20,11 @@ export class RepartitionedBuilder<K, V> implements Repartitioned<K, V> {
   readonly valueSerde?: SerdeLike<V>;
   readonly name?: string;
   readonly numberOfPartitions?: number;
-  readonly partitioner?: StreamPartitioner<K, V>;
+  /**
+   * Typed loosely here (it was checked against K and V when given) so that `as(name)` chained with a serde,
+   * e.g. `as('sink').withValueSerde(Serdes.Long())`, whose K is still `never`, fits any stream's key type.
+   */
+  readonly partitioner?: StreamPartitioner<any, any>;
 
   constructor(options: Repartitioned<K, V>) {
     Object.assign(this, options);
@@ -47,16 +51,15 @@ export class RepartitionedBuilder<K, V> implements Repartitioned<K, V> {
   }
 }
 
-/** Without type arguments the result fits any Repartitioned<K, V>; give them (`Repartitioned.as<string, Order>(...)`) to pin it. */
-function repartitionedAs(name: string): RepartitionedBuilder<never, never>;
-function repartitionedAs<K, V>(name: string): RepartitionedBuilder<K, V>;
-function repartitionedAs(name: string): any {
+/**
+ * Passed straight to an operator, K and V are that stream's (inferred from where it is used); else give them
+ * (`Repartitioned.as<string, Order>(...)`) to pin them.
+ */
+function repartitionedAs<K = never, V = never>(name: string): RepartitionedBuilder<K, V> {
   return new RepartitionedBuilder({ name: validateName(name, 'repartition topic') });
 }
 
-function repartitionedWithPartitions(numberOfPartitions: number): RepartitionedBuilder<never, never>;
-function repartitionedWithPartitions<K, V>(numberOfPartitions: number): RepartitionedBuilder<K, V>;
-function repartitionedWithPartitions(numberOfPartitions: number): any {
+function repartitionedWithPartitions<K = never, V = never>(numberOfPartitions: number): RepartitionedBuilder<K, V> {
   return new RepartitionedBuilder({ numberOfPartitions });
 }
 

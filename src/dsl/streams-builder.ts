@@ -2,12 +2,19 @@
  * The entry point of the DSL (Java's `StreamsBuilder`): read topics as streams or tables, chain operators,
  * then `build()` the Topology to run with KafkaStreams or the TopologyTestDriver.
  *
- * Types flow from here: `builder.stream<string, Order>('orders')` is a `KStream<string, Order>`, or let the
- * serdes say it: `builder.stream('orders', Consumed.with(Serdes.String(), Serdes.JSON<Order>()))`.
+ * Types flow from here, and they come from the source's serdes:
+ * `builder.stream('orders', Consumed.with(Serdes.String(), Serdes.JSON<Order>()))` is a
+ * `KStream<string, Order>` (so is the plain-object form `{ keySerde, valueSerde }`). Without serdes a source
+ * is `KStream<string, string>`: a source without a serde reads strings. Type arguments other than string
+ * (`stream<string, Order>('orders')`) are a compile error unless the serdes come with them.
+ *
+ * `default.key.serde`/`default.value.serde` from the config still apply at runtime to a source without
+ * serdes, but the compiler cannot see the config, so such a source is typed as strings. To type it, give its
+ * serdes here (they take precedence over the defaults); a serde in `Materialized` alone does not type a table.
  */
 import { KeyValueStoreBuilder, type StoreBuilder } from '../state/store-builder.ts';
 import type { Topology } from '../topology/topology.ts';
-import type { Consumed } from './consumed.ts';
+import type { Consumed, ConsumedArgument, ConsumedWithSerdes, StringLike } from './consumed.ts';
 import { GlobalKTable } from './global-ktable.ts';
 import { InternalStreamsBuilder } from './internals/internal-streams-builder.ts';
 import { TableSourceProcessor, type TableSpec } from './internals/table-processors.ts';
@@ -15,14 +22,25 @@ import { KStream } from './kstream.ts';
 import { KTable } from './ktable.ts';
 import type { Materialized } from './materialized.ts';
 
+/**
+ * The arguments after the topic of `table`/`globalTable`: like `stream`'s consumed argument (required, with
+ * serdes, unless K and V are string-like), then the store's options, checked against K and V (they do not
+ * infer them).
+ */
+export type TableArguments<K, V> = [K, V] extends [StringLike, StringLike]
+  ? [consumed?: Consumed<K, V>, materialized?: NoInfer<Materialized<K, V>>]
+  : [consumedWithSerdes: ConsumedWithSerdes<K, V>, materialized?: NoInfer<Materialized<K, V>>];
+
 export class StreamsBuilder {
   private readonly internal = new InternalStreamsBuilder();
 
   /** A stream of the records of one or more topics, or of every topic matching a pattern. */
   stream<K = string, V = string>(
     topics: string | readonly string[] | RegExp,
-    consumed?: Consumed<K, V>,
+    // Named for the compiler's message when it is missing: "Arguments for the rest parameter '...' were not provided".
+    ...consumedWithSerdesUnlessKeyAndValueAreStrings: ConsumedArgument<K, V>
   ): KStream<K, V> {
+    const consumed: Consumed<K, V> | undefined = consumedWithSerdesUnlessKeyAndValueAreStrings[0];
     const name = this.internal.name(consumed?.name, 'KSTREAM-SOURCE-');
     this.internal.topology.addSource<K, V>(name, topics, {
       keySerde: consumed?.keySerde,
@@ -38,9 +56,11 @@ export class StreamsBuilder {
    */
   table<K = string, V = string>(
     topic: string,
-    consumed?: Consumed<K, V>,
-    materialized?: Materialized<K, V>,
+    // Named for the compiler's message when it is missing (see stream()).
+    ...consumedWithSerdesUnlessKeyAndValueAreStringsThenMaterialized: TableArguments<K, V>
   ): KTable<K, V> {
+    const [consumed, materialized]: [Consumed<K, V>?, Materialized<K, V>?] =
+      consumedWithSerdesUnlessKeyAndValueAreStringsThenMaterialized;
     const internal = this.internal;
     const store = internal.storeSpec<K, V>(
       materialized,
@@ -77,9 +97,11 @@ export class StreamsBuilder {
    */
   globalTable<K = string, V = string>(
     topic: string,
-    consumed?: Consumed<K, V>,
-    materialized?: Materialized<K, V>,
+    // Named for the compiler's message when it is missing (see stream()).
+    ...consumedWithSerdesUnlessKeyAndValueAreStringsThenMaterialized: TableArguments<K, V>
   ): GlobalKTable<K, V> {
+    const [consumed, materialized]: [Consumed<K, V>?, Materialized<K, V>?] =
+      consumedWithSerdesUnlessKeyAndValueAreStringsThenMaterialized;
     const internal = this.internal;
     const store = internal.storeSpec<K, V>(
       materialized,
