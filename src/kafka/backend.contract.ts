@@ -178,6 +178,25 @@ export function runBackendContract(name: string, makeBackend: () => KafkaBackend
         await producer.close();
       });
 
+      it('send with metadata: false resolves without metadata once the records are written', async () => {
+        const topic = await createTopic('contract-nometa', 1);
+        const producer = await backend.createProducer();
+        try {
+          const metadata = await producer.send(
+            [
+              { topic, partition: 0, key: Buffer.from('a'), value: Buffer.from('1'), timestamp: 5 },
+              { topic, partition: 0, key: Buffer.from('b'), value: Buffer.from('2'), timestamp: 6 },
+            ],
+            { metadata: false },
+          );
+          assert.deepEqual(metadata, []);
+          const [after] = await producer.send([{ topic, partition: 0, key: null, value: Buffer.from('3') }]);
+          assert.equal(after.offset, 2, 'both records were written before it');
+        } finally {
+          await producer.close();
+        }
+      });
+
       it('stamps records without a timestamp with the time of the send', async () => {
         const topic = await createTopic('contract-now', 1);
         const producer = await backend.createProducer();

@@ -129,7 +129,10 @@ export interface Admin {
   describeTopics(names: readonly string[]): Promise<TopicDescription[]>;
   /** All topic names, internal ones (`__consumer_offsets`, ...) excluded. */
   listTopics(): Promise<string[]>;
-  listOffsets(requests: readonly ListOffsetsRequest[], options?: { isolationLevel?: IsolationLevel }): Promise<ListedOffset[]>;
+  listOffsets(
+    requests: readonly ListOffsetsRequest[],
+    options?: { isolationLevel?: IsolationLevel },
+  ): Promise<ListedOffset[]>;
   /** Deletes records before `offset` (Kafka's DeleteRecords); returns the new low watermarks. */
   deleteRecords(requests: readonly TopicPartitionOffset[]): Promise<TopicPartitionOffset[]>;
   listGroups(): Promise<GroupListing[]>;
@@ -161,9 +164,17 @@ export interface GroupGeneration {
   readonly groupInstanceId?: string | null;
 }
 
+export interface SendOptions {
+  /**
+   * `false`: resolve with an empty array instead of one RecordMetadata per record, for callers that only wait
+   * for the acknowledgement (e.g. the record collector); saves an object per record. Default true.
+   */
+  readonly metadata?: boolean;
+}
+
 export interface Producer {
-  /** Sends a batch; resolves once every record is acknowledged, in the order given. */
-  send(records: readonly ProducerRecord[]): Promise<RecordMetadata[]>;
+  /** Sends a batch; resolves once every record is acknowledged, with their metadata in the order given. */
+  send(records: readonly ProducerRecord[], options?: SendOptions): Promise<RecordMetadata[]>;
   beginTransaction(): Promise<void>;
   /** Adds consumed offsets (next offset to read) to the open transaction, fenced by the group's generation. */
   sendOffsetsToTransaction(offsets: readonly TopicPartitionOffset[], group: GroupGeneration): Promise<void>;

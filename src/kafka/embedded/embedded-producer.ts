@@ -5,6 +5,7 @@ import {
   type ProducerOptions,
   type ProducerRecord,
   type RecordMetadata,
+  type SendOptions,
   type TopicPartitionOffset,
 } from '../backend.ts';
 import type { BrokerState } from './broker-state.ts';
@@ -40,7 +41,7 @@ export class EmbeddedProducer implements Producer {
     }
   }
 
-  async send(records: readonly ProducerRecord[]): Promise<RecordMetadata[]> {
+  async send(records: readonly ProducerRecord[], options?: SendOptions): Promise<RecordMetadata[]> {
     this.ensureOpen();
     const transaction = this.transactionalId
       ? this.broker.transactions.current(this.transactionalId, this, this.transactionTimeoutMs)
@@ -73,7 +74,7 @@ export class EmbeddedProducer implements Producer {
       const timestamp = topic.settings.logAppendTime ? now : (record.timestamp ?? now);
       return { log, record, headers, timestamp };
     });
-    return targets.map(({ log, record, headers, timestamp }) => {
+    const metadata = targets.map(({ log, record, headers, timestamp }) => {
       if (transaction) transaction.logs.add(log);
       const offset = log.append(
         { timestamp, key: record.key, value: record.value, headers },
@@ -82,6 +83,7 @@ export class EmbeddedProducer implements Producer {
       );
       return { topic: record.topic, partition: record.partition, offset, timestamp };
     });
+    return options?.metadata === false ? [] : metadata;
   }
 
   async beginTransaction(): Promise<void> {

@@ -15,6 +15,7 @@ import {
   type ProducerOptions,
   type ProducerRecord,
   type RecordMetadata,
+  type SendOptions,
   type TopicPartitionOffset,
   topicPartitionKey,
 } from '../backend.ts';
@@ -207,8 +208,8 @@ export class PlatformaticProducer implements Producer {
 
   // ---------------------------------------------------------------------------------------------- send
 
-  send(records: readonly ProducerRecord[]): Promise<RecordMetadata[]> {
-    const promise = this.#send(records);
+  send(records: readonly ProducerRecord[], options?: SendOptions): Promise<RecordMetadata[]> {
+    const promise = this.#send(records, options?.metadata !== false);
     this.#inflight.add(promise);
     const forget = () => this.#inflight.delete(promise);
     promise.then(forget, (error: Error) => {
@@ -218,7 +219,7 @@ export class PlatformaticProducer implements Producer {
     return promise;
   }
 
-  async #send(records: readonly ProducerRecord[]): Promise<RecordMetadata[]> {
+  async #send(records: readonly ProducerRecord[], withMetadata: boolean): Promise<RecordMetadata[]> {
     this.#checkUsable('send');
     if (records.length === 0) return [];
     if (this.#transactionalId && !this.#transaction) {
@@ -243,9 +244,10 @@ export class PlatformaticProducer implements Producer {
     }
     if (this.#transaction) await this.#addPartitionsToTransaction([...byPartition.values()]);
 
-    const results: RecordMetadata[] = new Array(records.length);
+    // Without metadata, nothing is allocated per record once the batch is acknowledged.
+    const results: RecordMetadata[] | undefined = withMetadata ? new Array(records.length) : undefined;
     await this.#deliver(() => this.#encode(records, byPartition, now), records, results, now, metadata);
-    return results;
+    return results ?? [];
   }
 
   /** Runs `work` (which must not await between assigning sequences and writing requests) after earlier sends. */
@@ -299,7 +301,7 @@ export class PlatformaticProducer implements Producer {
   async #deliver(
     encode: () => Chunk[],
     records: readonly ProducerRecord[],
-    results: RecordMetadata[],
+    results: RecordMetadata[] | undefined,
     now: number,
     firstMetadata: ClusterMetadata,
   ): Promise<void> {
@@ -337,19 +339,20 @@ export class PlatformaticProducer implements Producer {
           for (const chunk of sent) {
             const partitionResponse = findPartition(decoded, chunk);
             if (this.#acks === 0 || !partitionResponse) {
-              fill(results, records, chunk, -1, now, -1n);
+              if (results) fill(results, records, chunk, -1, now, -1n);
               continue;
             }
             const { errorCode } = partitionResponse;
             if (errorCode === 0 || errorCode === 46 /* DUPLICATE_SEQUENCE_NUMBER */) {
-              fill(
-                results,
-                records,
-                chunk,
-                Number(partitionResponse.baseOffset),
-                now,
-                partitionResponse.logAppendTimeMs,
-              );
+              if (results)
+                fill(
+                  results,
+                  records,
+                  chunk,
+                  Number(partitionResponse.baseOffset),
+                  now,
+                  partitionResponse.logAppendTimeMs,
+                );
               continue;
             }
             const error = partitionError(errorCode, chunk);
