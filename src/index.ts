@@ -1,6 +1,73 @@
 /**
  * Tributary's public API: everything a user imports comes from here; every other file is internal.
  */
+
+export { Branched } from './dsl/branched.ts';
+export { BranchedKStream } from './dsl/branched-kstream.ts';
+export { CogroupedKStream } from './dsl/cogrouped-kstream.ts';
+export type { ConsumedArgument, ConsumedBuilder, ConsumedWithSerdes, SerdeFor, StringLike } from './dsl/consumed.ts';
+export { Consumed } from './dsl/consumed.ts';
+export { GlobalKTable } from './dsl/global-ktable.ts';
+export type { GroupedBuilder } from './dsl/grouped.ts';
+export { Grouped } from './dsl/grouped.ts';
+export { Change } from './dsl/internals/change.ts';
+export { KGroupedStream } from './dsl/kgrouped-stream.ts';
+export { KGroupedTable } from './dsl/kgrouped-table.ts';
+export type { KeyValuePair } from './dsl/kstream.ts';
+export { KStream } from './dsl/kstream.ts';
+export { KTable } from './dsl/ktable.ts';
+export type { MaterializedBuilder } from './dsl/materialized.ts';
+export { Materialized } from './dsl/materialized.ts';
+export { Named } from './dsl/named.ts';
+export type { ProducedBuilder } from './dsl/produced.ts';
+export { Produced } from './dsl/produced.ts';
+export type { RepartitionedBuilder } from './dsl/repartitioned.ts';
+export { Repartitioned } from './dsl/repartitioned.ts';
+export type { TableArguments } from './dsl/streams-builder.ts';
+// DSL, Processor API, state stores, topology and test driver
+export { StreamsBuilder } from './dsl/streams-builder.ts';
+export {
+  DLQ_HEADER_EXCEPTION,
+  DLQ_HEADER_MESSAGE,
+  DLQ_HEADER_OFFSET,
+  DLQ_HEADER_PARTITION,
+  DLQ_HEADER_STACKTRACE,
+  DLQ_HEADER_TOPIC,
+} from './errors/dead-letter-queue.ts';
+export type { DeserializationExceptionHandler } from './errors/deserialization-exception-handler.ts';
+export {
+  DeserializationHandlerResponse,
+  LogAndContinueExceptionHandler,
+  LogAndFailExceptionHandler,
+} from './errors/deserialization-exception-handler.ts';
+export type { ErrorHandlerContext } from './errors/error-handler-context.ts';
+export type { HandlerResponse } from './errors/handler-response.ts';
+export { HandlerResult } from './errors/handler-response.ts';
+export type { ProcessingExceptionHandler } from './errors/processing-exception-handler.ts';
+export {
+  LogAndContinueProcessingExceptionHandler,
+  LogAndFailProcessingExceptionHandler,
+  ProcessingHandlerResponse,
+} from './errors/processing-exception-handler.ts';
+export type {
+  ProductionErrorContext,
+  ProductionExceptionHandler,
+} from './errors/production-exception-handler.ts';
+export {
+  failOnProductionError,
+  logAndContinueOnProductionError,
+  ProductionExceptionHandlerResponse,
+} from './errors/production-exception-handler.ts';
+export {
+  ApplicationShutdownRequestedException,
+  MissingSourceTopicException,
+  StreamsException,
+  TaskAssignmentException,
+} from './errors/streams-exception.ts';
+export type { StreamsUncaughtExceptionHandler } from './errors/streams-uncaught-exception-handler.ts';
+export { StreamThreadExceptionResponse } from './errors/streams-uncaught-exception-handler.ts';
+export type { KafkaCluster, KafkaClusterOptions } from './harness/kafka-cluster.ts';
+export { fetchKafkaJars, KafkaHarnessError, startKafkaCluster, stopKafkaCluster } from './harness/kafka-cluster.ts';
 export type * from './kafka/backend.ts';
 export {
   BrokerUnreachableError,
@@ -11,56 +78,12 @@ export {
   TopicExistsError,
   UnknownTopicError,
 } from './kafka/backend.ts';
-export type { KafkaCluster, KafkaClusterOptions } from './harness/kafka-cluster.ts';
-export { fetchKafkaJars, KafkaHarnessError, startKafkaCluster } from './harness/kafka-cluster.ts';
-export type { Deserializer, Serde, Serializer } from './serdes/serde.ts';
-export { SerializationException, serdeFrom } from './serdes/serde.ts';
-export { Serdes } from './serdes/serdes.ts';
 export type { EmbeddedBrokerOptions } from './kafka/embedded/embedded-broker.ts';
 export { EmbeddedBroker } from './kafka/embedded/embedded-broker.ts';
-export { stopKafkaCluster } from './harness/kafka-cluster.ts';
-export type { CloseOptions, KafkaStreamsOptions, StreamsMetadata } from './runtime/kafka-streams.ts';
-export { KafkaStreams } from './runtime/kafka-streams.ts';
-export type { StateListener } from './runtime/kafka-streams-state.ts';
-export { KafkaStreamsState } from './runtime/kafka-streams-state.ts';
-export type { ProcessingGuarantee, StreamsConfigProperties } from './runtime/streams-config.ts';
-export { AT_LEAST_ONCE, EXACTLY_ONCE_V2 } from './runtime/streams-config.ts';
-export type { TaskMetadata, ThreadMetadata } from './runtime/stream-thread.ts';
-export { defaultEmbeddedBroker } from './runtime/create-backend.ts';
-export {
-  ApplicationShutdownRequestedException,
-  MissingSourceTopicException,
-  StreamsException,
-  TaskAssignmentException,
-} from './errors/streams-exception.ts';
-export type {
-  ProductionErrorContext,
-  ProductionExceptionHandler,
-} from './errors/production-exception-handler.ts';
-export {
-  failOnProductionError,
-  logAndContinueOnProductionError,
-  ProductionExceptionHandlerResponse,
-} from './errors/production-exception-handler.ts';
-export type { StreamsUncaughtExceptionHandler } from './errors/streams-uncaught-exception-handler.ts';
-export { StreamThreadExceptionResponse } from './errors/streams-uncaught-exception-handler.ts';
-// DSL, Processor API, state stores, topology and test driver
-export { StreamsBuilder } from './dsl/streams-builder.ts';
-export type { KeyValuePair } from './dsl/kstream.ts';
-export { KStream } from './dsl/kstream.ts';
-export { KTable } from './dsl/ktable.ts';
-export { KGroupedStream } from './dsl/kgrouped-stream.ts';
-export { KGroupedTable } from './dsl/kgrouped-table.ts';
-export { CogroupedKStream } from './dsl/cogrouped-kstream.ts';
-export { BranchedKStream } from './dsl/branched-kstream.ts';
-export { Branched } from './dsl/branched.ts';
-export { Consumed } from './dsl/consumed.ts';
-export { Grouped } from './dsl/grouped.ts';
-export { Materialized } from './dsl/materialized.ts';
-export { Named } from './dsl/named.ts';
-export { Produced } from './dsl/produced.ts';
-export { Repartitioned } from './dsl/repartitioned.ts';
-export { Change } from './dsl/internals/change.ts';
+export type { PlatformaticBackendConfig } from './kafka/platformatic/index.ts';
+export { PlatformaticBackend } from './kafka/platformatic/index.ts';
+export { SerdeMissingError } from './processor/internals/serde-resolution.ts';
+export { ProcessingFailedException } from './processor/internals/stream-task.ts';
 export type {
   FixedKeyProcessor,
   FixedKeyProcessorSupplier,
@@ -84,8 +107,19 @@ export {
   UsePartitionTimeOnInvalidTimestamp,
   WallclockTimestampExtractor,
 } from './processor/timestamp-extractor.ts';
-export { SerdeMissingError } from './processor/internals/serde-resolution.ts';
-export { ProcessingFailedException } from './processor/internals/stream-task.ts';
+export { defaultEmbeddedBroker } from './runtime/create-backend.ts';
+export type { CloseOptions, KafkaStreamsOptions, StreamsMetadata } from './runtime/kafka-streams.ts';
+export { KafkaStreams } from './runtime/kafka-streams.ts';
+export type { StateListener } from './runtime/kafka-streams-state.ts';
+export { KafkaStreamsState } from './runtime/kafka-streams-state.ts';
+export type { StateRestoreListener } from './runtime/state-restore-listener.ts';
+export type { TaskMetadata, ThreadMetadata } from './runtime/stream-thread.ts';
+export type { ProcessingGuarantee, StreamsConfig, StreamsConfigProperties } from './runtime/streams-config.ts';
+export { AT_LEAST_ONCE, EXACTLY_ONCE_V2 } from './runtime/streams-config.ts';
+export type { Deserializer, Serde, Serializer } from './serdes/serde.ts';
+export { SerializationException, serdeFrom } from './serdes/serde.ts';
+export { Serdes } from './serdes/serdes.ts';
+export { InMemoryKeyValueStore } from './state/in-memory-key-value-store.ts';
 export type {
   KeyValueStore,
   ReadOnlyKeyValueStore,
@@ -97,10 +131,16 @@ export type { StateStore } from './state/state-store.ts';
 export type { KeyValueStoreSupplier, StoreBuilder } from './state/store-builder.ts';
 export { KeyValueStoreBuilder } from './state/store-builder.ts';
 export { Stores } from './state/stores.ts';
-export { InMemoryKeyValueStore } from './state/in-memory-key-value-store.ts';
-export type { SourceOptions, SinkOptions } from './topology/topology.ts';
+export { TestInputTopic } from './test-driver/test-input-topic.ts';
+export { TestOutputTopic } from './test-driver/test-output-topic.ts';
+export type { OutputRecord, TestRecord } from './test-driver/test-record.ts';
+export type { TopologyTestDriverOptions } from './test-driver/topology-test-driver.ts';
+export { TopologyTestDriver } from './test-driver/topology-test-driver.ts';
+export type { StreamPartitioner, TopicNameExtractor } from './topology/internals/node-definitions.ts';
+export type { SinkOptions, SourceOptions } from './topology/topology.ts';
 export { Topology, TopologyException } from './topology/topology.ts';
 export type {
+  GlobalStoreDescription,
   NodeDescription,
   ProcessorNodeDescription,
   SinkNodeDescription,
@@ -109,45 +149,3 @@ export type {
   TopologyDescriptionJson,
 } from './topology/topology-description.ts';
 export { TopologyDescription } from './topology/topology-description.ts';
-export type { StreamPartitioner, TopicNameExtractor } from './topology/internals/node-definitions.ts';
-export type { TopologyTestDriverOptions } from './test-driver/topology-test-driver.ts';
-export { TopologyTestDriver } from './test-driver/topology-test-driver.ts';
-export { TestInputTopic } from './test-driver/test-input-topic.ts';
-export { TestOutputTopic } from './test-driver/test-output-topic.ts';
-export type { OutputRecord, TestRecord } from './test-driver/test-record.ts';
-export type { ErrorHandlerContext } from './errors/error-handler-context.ts';
-export type { DeserializationExceptionHandler } from './errors/deserialization-exception-handler.ts';
-export {
-  DeserializationHandlerResponse,
-  LogAndContinueExceptionHandler,
-  LogAndFailExceptionHandler,
-} from './errors/deserialization-exception-handler.ts';
-export type { ProcessingExceptionHandler } from './errors/processing-exception-handler.ts';
-export {
-  LogAndContinueProcessingExceptionHandler,
-  LogAndFailProcessingExceptionHandler,
-  ProcessingHandlerResponse,
-} from './errors/processing-exception-handler.ts';
-export type { HandlerResponse } from './errors/handler-response.ts';
-export { HandlerResult } from './errors/handler-response.ts';
-export {
-  DLQ_HEADER_EXCEPTION,
-  DLQ_HEADER_MESSAGE,
-  DLQ_HEADER_OFFSET,
-  DLQ_HEADER_PARTITION,
-  DLQ_HEADER_STACKTRACE,
-  DLQ_HEADER_TOPIC,
-} from './errors/dead-letter-queue.ts';
-export type { ConsumedBuilder } from './dsl/consumed.ts';
-export type { GroupedBuilder } from './dsl/grouped.ts';
-export type { MaterializedBuilder } from './dsl/materialized.ts';
-export type { ProducedBuilder } from './dsl/produced.ts';
-export type { RepartitionedBuilder } from './dsl/repartitioned.ts';
-export { GlobalKTable } from './dsl/global-ktable.ts';
-export type { GlobalStoreDescription } from './topology/topology-description.ts';
-export type { PlatformaticBackendConfig } from './kafka/platformatic/index.ts';
-export { PlatformaticBackend } from './kafka/platformatic/index.ts';
-export type { StateRestoreListener } from './runtime/state-restore-listener.ts';
-export type { StreamsConfig } from './runtime/streams-config.ts';
-export type { ConsumedArgument, ConsumedWithSerdes, SerdeFor, StringLike } from './dsl/consumed.ts';
-export type { TableArguments } from './dsl/streams-builder.ts';
