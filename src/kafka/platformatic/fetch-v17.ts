@@ -1,5 +1,7 @@
 import { createAPI, fetchV17, type Reader, ResponseError } from '@platformatic/kafka';
 
+type DynamicBuffer = Reader['buffer'];
+
 /**
  * Fetch v17 whose response keeps each partition's records as the raw bytes the broker sent: the fetcher
  * decodes them itself (record-batch.ts), skipping aborted transactions and control batches, and builds no
@@ -15,7 +17,11 @@ export interface FetchedPartitionData {
   readonly abortedTransactions: readonly { readonly producerId: bigint; readonly firstOffset: number }[];
   readonly preferredReadReplica: number;
   readonly currentLeaderId: number;
-  readonly records: Buffer | null;
+  /**
+   * The records blob as views into the socket chunks, in order: each segment holds whole batches (a trailing
+   * partial batch, if any, ends the last one). Only a batch that straddles two chunks is copied.
+   */
+  readonly records: readonly Buffer[] | null;
 }
 
 export interface FetchedTopicData {
@@ -38,6 +44,53 @@ function skipTaggedFields(r: Reader, onTag?: (tag: number, r: Reader) => void): 
     onTag?.(tag, r);
     r.position = end;
   }
+}
+
+/** baseOffset(8) + batchLength(4) */
+const LOG_OVERHEAD = 12;
+
+/**
+ * Views of the bytes [start, end) of a response made of socket chunks (which Node never reuses, so views stay
+ * valid as long as the records need them), cut at batch boundaries: a run of batches inside one chunk is one
+ * view; a batch that straddles chunks is copied into a buffer of its own. Joining the whole blob into one buffer
+ * would copy every fetched byte.
+ */
+export function recordSegments(response: DynamicBuffer, start: number, end: number): Buffer[] {
+  const chunks = response.buffers;
+  let chunk = 0;
+  let chunkStart = 0;
+  /** End (exclusive) of the chunk holding byte `at`; chunks are visited in order only. */
+  const chunkEndOf = (at: number): number => {
+    while (chunkStart + chunks[chunk].length <= at) chunkStart += chunks[chunk++].length;
+    return chunkStart + chunks[chunk].length;
+  };
+  let runStart = start;
+  let runChunkEnd = chunkEndOf(start);
+  if (end <= runChunkEnd) return [response.slice(start, end)]; // the usual case: one view
+  const segments: Buffer[] = [];
+  let pos = start;
+  while (pos < end) {
+    const batchEnd = pos + LOG_OVERHEAD > end ? end : Math.min(end, pos + LOG_OVERHEAD + response.readInt32BE(pos + 8));
+    if (batchEnd <= runChunkEnd) {
+      pos = batchEnd; // still inside the run's chunk
+      continue;
+    }
+    // The batch leaves the run's chunk: close the run (a view), then start a new one at this batch, or copy
+    // the batch alone when it straddles two chunks.
+    if (pos > runStart) segments.push(response.slice(runStart, pos));
+    const chunkEnd = chunkEndOf(pos);
+    if (batchEnd <= chunkEnd) {
+      runStart = pos;
+      runChunkEnd = chunkEnd;
+    } else {
+      segments.push(response.slice(pos, batchEnd));
+      runStart = batchEnd;
+      runChunkEnd = batchEnd < end ? chunkEndOf(batchEnd) : end;
+    }
+    pos = batchEnd;
+  }
+  if (pos > runStart) segments.push(response.slice(runStart, pos));
+  return segments;
 }
 
 export function parseResponse(
@@ -70,11 +123,10 @@ export function parseResponse(
         abortedTransactions.push({ producerId, firstOffset });
       }
       const preferredReadReplica = reader.readInt32();
-      let records: Buffer | null = null;
+      let records: Buffer[] | null = null;
       const recordsSize = reader.readUnsignedVarInt() - 1;
       if (recordsSize > 0) {
-        // Socket chunks are never reused by Node, so views into them stay valid for the records' lifetime.
-        records = reader.buffer.slice(reader.position, reader.position + recordsSize);
+        records = recordSegments(reader.buffer, reader.position, reader.position + recordsSize);
         reader.skip(recordsSize);
       }
       let currentLeaderId = -1;

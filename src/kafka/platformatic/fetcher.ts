@@ -384,19 +384,20 @@ export class PlatformaticFetcher implements Fetcher {
     const highWatermark = this.#readCommitted ? data.lastStableOffset : data.highWatermark;
     if (!data.records) return unchanged;
     const records: ConsumedRecord[] = [];
-    const headers = readBatchHeaders(data.records);
     let next = offset;
     const aborted = this.#readCommitted
       ? [...data.abortedTransactions].sort((a, b) => a.firstOffset - b.firstOffset)
       : [];
     const abortedProducers = new Set<bigint>();
-    for (const header of headers) {
-      if (header.lastOffset < offset) continue;
-      while (aborted.length > 0 && aborted[0].firstOffset <= header.lastOffset) {
-        abortedProducers.add((aborted.shift() as { producerId: bigint }).producerId);
+    for (const segment of data.records) {
+      for (const header of readBatchHeaders(segment)) {
+        if (header.lastOffset < offset) continue;
+        while (aborted.length > 0 && aborted[0].firstOffset <= header.lastOffset) {
+          abortedProducers.add((aborted.shift() as { producerId: bigint }).producerId);
+        }
+        if (!this.#skip(segment, header, abortedProducers)) decodeRecords(segment, header, offset, records);
+        next = header.lastOffset + 1;
       }
-      if (!this.#skip(data.records, header, abortedProducers)) decodeRecords(data.records, header, offset, records);
-      next = header.lastOffset + 1;
     }
     const batch =
       records.length > 0 ? { topic: state.topic, partition: state.partition, records, highWatermark } : undefined;
