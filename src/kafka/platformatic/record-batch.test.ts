@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Reader, readRecordsBatch } from '@platformatic/kafka';
+import { crc32c, Reader, readRecordsBatch } from '@platformatic/kafka';
 import type { ConsumedRecord, ProducerRecord } from '../backend.ts';
 import { decodeRecords, encodeRecordBatch, readBatchHeaders } from './record-batch.ts';
 
@@ -20,6 +20,14 @@ const records: ProducerRecord[] = [
 ];
 
 describe('record batch codec', () => {
+  it('stores the CRC-32C of everything after the CRC field, as the client library computes it', () => {
+    for (const count of [1, 3]) {
+      const batch = encodeRecordBatch(records.slice(0, count), 1_700_000_001_000);
+      // Copied out to a fresh buffer, so the library's function sees the same bytes at offset 0.
+      assert.equal(batch.readUInt32BE(17), crc32c(Buffer.from(batch.subarray(21))) >>> 0);
+    }
+  });
+
   it('encodes a batch the client library decodes identically (producer fields, deltas, headers, nulls)', () => {
     const batch = encodeRecordBatch(records, 1_700_000_001_000, {
       producerId: 42n,

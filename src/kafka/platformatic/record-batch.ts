@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { compressionsAlgorithms, compressionsAlgorithmsByBitmask, crc32c } from '@platformatic/kafka';
 import type { ConsumedRecord, ProducerRecord, RecordHeader } from '../backend.ts';
 
@@ -16,6 +17,24 @@ const LOG_OVERHEAD = 12;
 const BATCH_HEADER = 61;
 /** Where the CRC-covered part starts (attributes). */
 const CRC_START = 21;
+
+/**
+ * CRC-32C of a batch. @platformatic/kafka's `crc32c` copies its input (`new Uint8Array(buffer)`) before calling
+ * @node-rs/crc32, which costs more than the CRC itself; so @node-rs/crc32 (the library's own optional native
+ * dependency, resolved from the library's location) is called on our Buffer directly, with the library's
+ * function as the fallback when it is not installed.
+ */
+const batchCrc32c: (data: Buffer) => number = loadNativeCrc32c() ?? ((data) => crc32c(data));
+
+function loadNativeCrc32c(): ((data: Buffer) => number) | undefined {
+  try {
+    const require = createRequire(import.meta.resolve('@platformatic/kafka'));
+    const native = (require('@node-rs/crc32') as { crc32c?: (data: Buffer) => number }).crc32c;
+    return typeof native === 'function' ? native : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 export type Compression = 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
 
@@ -193,7 +212,7 @@ export function encodeRecordBatch(
   batch.writeInt16BE(producer.producerEpoch, 51);
   batch.writeInt32BE(producer.baseSequence, 53);
   batch.writeInt32BE(count, 57);
-  batch.writeUInt32BE(crc32c(batch.subarray(CRC_START)) >>> 0, 17);
+  batch.writeUInt32BE(batchCrc32c(batch.subarray(CRC_START)) >>> 0, 17);
   return batch;
 }
 
