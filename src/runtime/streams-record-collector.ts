@@ -162,7 +162,8 @@ export class StreamsRecordCollector implements RecordCollector {
   async #sendBatch(batch: PendingBatch): Promise<void> {
     if (this.#fatal !== undefined) return;
     try {
-      await this.#producer.send(batch.records);
+      // Nothing reads the per-record metadata: skip building it (one object per record on the hot path).
+      await this.#producer.send(batch.records, { metadata: false });
     } catch (error) {
       const err = error instanceof Error ? error : new Error(String(error));
       for (let i = 0; i < batch.records.length; i++) {
