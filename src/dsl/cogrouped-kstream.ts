@@ -5,9 +5,10 @@
 import { StreamAggregateProcessor } from './internals/aggregate-processors.ts';
 import type { InternalStreamsBuilder } from './internals/internal-streams-builder.ts';
 import { PassThroughProcessor } from './internals/stream-processors.ts';
+import { materializedTable } from './internals/table-nodes.ts';
 import type { TableSpec } from './internals/table-processors.ts';
 import type { KGroupedStream } from './kgrouped-stream.ts';
-import { KTable } from './ktable.ts';
+import type { KTable } from './ktable.ts';
 import type { Materialized } from './materialized.ts';
 import type { Named } from './named.ts';
 
@@ -54,9 +55,6 @@ export class CogroupedKStream<K, VAgg> {
     builder.addStore(store, ...aggregateNames);
     const mergeName = builder.suffixed(named?.name, '-cogroup-merge', 'COGROUPKSTREAM-MERGE-');
     builder.addProcessor(mergeName, () => new PassThroughProcessor(), ...aggregateNames);
-    return new KTable<K, VAgg>(builder, mergeName, store.keySerde, store.valueSerde, spec, () => {
-      spec.sendOldValues = true;
-      return true;
-    });
+    return materializedTable(builder, mergeName, store, spec);
   }
 }

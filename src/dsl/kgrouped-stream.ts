@@ -8,8 +8,9 @@ import { longSerde } from '../serdes/primitive-serdes.ts';
 import { CogroupedKStream } from './cogrouped-kstream.ts';
 import { StreamAggregateProcessor, StreamReduceProcessor } from './internals/aggregate-processors.ts';
 import type { InternalStreamsBuilder, StoreSpec } from './internals/internal-streams-builder.ts';
+import { aggregationTable } from './internals/table-nodes.ts';
 import type { TableSpec } from './internals/table-processors.ts';
-import { KTable } from './ktable.ts';
+import type { KTable } from './ktable.ts';
 import type { Materialized } from './materialized.ts';
 import type { Named } from './named.ts';
 
@@ -71,16 +72,9 @@ export class KGroupedStream<K, V> {
     named: Named | undefined,
     makeProcessor: (spec: TableSpec) => StreamAggregateProcessor<K, V, VAgg> | StreamReduceProcessor<K, V>,
   ): KTable<K, VAgg> {
-    const builder = this.builder;
-    const name = builder.name(named?.name, prefix);
+    const name = this.builder.name(named?.name, prefix);
     const source = this.sourceFor(store as StoreSpec<K, unknown>);
-    const spec: TableSpec = { sendOldValues: false, storeName: store.name };
-    builder.addProcessor(name, () => makeProcessor(spec), source);
-    builder.addStore(store, name);
-    return new KTable<K, VAgg>(builder, name, store.keySerde, store.valueSerde, spec, () => {
-      spec.sendOldValues = true;
-      return true;
-    });
+    return aggregationTable(this.builder, name, source, store, makeProcessor);
   }
 
   /** Counts records per key (records with a null key or value are skipped). */

@@ -9,8 +9,9 @@ import { TableAggregateProcessor, TableReduceProcessor } from './internals/aggre
 import type { Change } from './internals/change.ts';
 import { ChangeSerde } from './internals/change-serde.ts';
 import type { InternalStreamsBuilder, StoreSpec } from './internals/internal-streams-builder.ts';
+import { aggregationTable } from './internals/table-nodes.ts';
 import type { TableSpec } from './internals/table-processors.ts';
-import { KTable } from './ktable.ts';
+import type { KTable } from './ktable.ts';
 import type { Materialized } from './materialized.ts';
 import type { Named } from './named.ts';
 
@@ -54,13 +55,7 @@ export class KGroupedTable<K, V> {
     const changeSerde = new ChangeSerde<V>(this.valueSerde) as unknown as SerdeLike<Change<V>>;
     topology.addSink(sinkName, topic, { keySerde: this.keySerde, valueSerde: changeSerde }, this.nodeName);
     topology.addSource(sourceName, topic, { keySerde: this.keySerde, valueSerde: changeSerde });
-    const spec: TableSpec = { sendOldValues: false, storeName: store.name };
-    builder.addProcessor(name, () => makeProcessor(spec), sourceName);
-    builder.addStore(store, name);
-    return new KTable<K, VAgg>(builder, name, store.keySerde, store.valueSerde, spec, () => {
-      spec.sendOldValues = true;
-      return true;
-    });
+    return aggregationTable(builder, name, sourceName, store, makeProcessor);
   }
 
   /** Counts rows per group. */

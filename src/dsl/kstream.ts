@@ -25,9 +25,9 @@ import {
   PeekProcessor,
   SelectKeyProcessor,
 } from './internals/stream-processors.ts';
-import { TableSourceProcessor, type TableSpec } from './internals/table-processors.ts';
+import { sourceTable } from './internals/table-nodes.ts';
 import { KGroupedStream } from './kgrouped-stream.ts';
-import { KTable } from './ktable.ts';
+import type { KTable } from './ktable.ts';
 import type { Materialized } from './materialized.ts';
 import type { Named } from './named.ts';
 import type { Produced } from './produced.ts';
@@ -195,18 +195,7 @@ export class KStream<K, V> {
         generatedName: named?.name === undefined,
       });
     }
-    const spec: TableSpec = { sendOldValues: false, storeName: store.queryable ? store.name : undefined };
-    builder.addProcessor(name, () => new TableSourceProcessor(spec), parent);
-    if (store.queryable) builder.addStore(store, name);
-    return new KTable<K, V>(builder, name, store.keySerde, store.valueSerde, spec, (force) => {
-      if (spec.storeName === undefined) {
-        if (!force) return false;
-        spec.storeName = store.name;
-        builder.addStore(store, name);
-      }
-      spec.sendOldValues = true;
-      return true;
-    });
+    return sourceTable(builder, name, parent, store);
   }
 
   /** Groups by the current key; repartitions first if the key was changed upstream. */

@@ -17,9 +17,10 @@ import type { Topology } from '../topology/topology.ts';
 import type { Consumed, ConsumedArgument, ConsumedWithSerdes, StringLike } from './consumed.ts';
 import { GlobalKTable } from './global-ktable.ts';
 import { InternalStreamsBuilder } from './internals/internal-streams-builder.ts';
+import { sourceTable } from './internals/table-nodes.ts';
 import { TableSourceProcessor, type TableSpec } from './internals/table-processors.ts';
 import { KStream } from './kstream.ts';
-import { KTable } from './ktable.ts';
+import type { KTable } from './ktable.ts';
 import type { Materialized } from './materialized.ts';
 
 /**
@@ -59,35 +60,12 @@ export class StreamsBuilder {
     // Named for the compiler's message when it is missing (see stream()).
     ...consumedWithSerdesUnlessKeyAndValueAreStringsThenMaterialized: TableArguments<K, V>
   ): KTable<K, V> {
-    const [consumed, materialized]: [Consumed<K, V>?, Materialized<K, V>?] =
-      consumedWithSerdesUnlessKeyAndValueAreStringsThenMaterialized;
-    const internal = this.internal;
-    const store = internal.storeSpec<K, V>(
-      materialized,
-      `${topic}-`,
-      materialized?.keySerde ?? consumed?.keySerde,
-      materialized?.valueSerde ?? consumed?.valueSerde,
+    const { store, sourceName, processorName, sourceOptions } = this.tableSource(
+      topic,
+      ...consumedWithSerdesUnlessKeyAndValueAreStringsThenMaterialized,
     );
-    // A named table: the source node is "<name>-source" and the table node "<name>", as in Kafka Streams.
-    const sourceName = internal.suffixed(consumed?.name, '-source', 'KSTREAM-SOURCE-');
-    const tableSourceName = internal.name(consumed?.name, 'KTABLE-SOURCE-');
-    internal.topology.addSource<K, V>(sourceName, topic, {
-      keySerde: consumed?.keySerde ?? store.keySerde,
-      valueSerde: consumed?.valueSerde ?? store.valueSerde,
-      timestampExtractor: consumed?.timestampExtractor,
-    });
-    const spec: TableSpec = { sendOldValues: false, storeName: store.queryable ? store.name : undefined };
-    internal.addProcessor(tableSourceName, () => new TableSourceProcessor(spec), sourceName);
-    if (store.queryable) internal.addStore(store, tableSourceName);
-    return new KTable<K, V>(internal, tableSourceName, store.keySerde, store.valueSerde, spec, (force) => {
-      if (spec.storeName === undefined) {
-        if (!force) return false;
-        spec.storeName = store.name;
-        internal.addStore(store, tableSourceName);
-      }
-      spec.sendOldValues = true;
-      return true;
-    });
+    this.internal.topology.addSource<K, V>(sourceName, topic, sourceOptions);
+    return sourceTable(this.internal, processorName, sourceName, store);
   }
 
   /**
@@ -100,8 +78,28 @@ export class StreamsBuilder {
     // Named for the compiler's message when it is missing (see stream()).
     ...consumedWithSerdesUnlessKeyAndValueAreStringsThenMaterialized: TableArguments<K, V>
   ): GlobalKTable<K, V> {
-    const [consumed, materialized]: [Consumed<K, V>?, Materialized<K, V>?] =
-      consumedWithSerdesUnlessKeyAndValueAreStringsThenMaterialized;
+    const { store, sourceName, processorName, sourceOptions } = this.tableSource(
+      topic,
+      ...consumedWithSerdesUnlessKeyAndValueAreStringsThenMaterialized,
+    );
+    const spec: TableSpec = { sendOldValues: false, storeName: store.name };
+    this.internal.topology.addGlobalStore<K, V>(
+      new KeyValueStoreBuilder({ name: store.name, kind: 'in-memory' }, store.keySerde, store.valueSerde, false),
+      sourceName,
+      topic,
+      sourceOptions,
+      processorName,
+      () => new TableSourceProcessor<K, V>(spec) as never,
+    );
+    return new GlobalKTable<K, V>(store.name);
+  }
+
+  /**
+   * What `table` and `globalTable` share: the store (serdes from Materialized, else from Consumed), the source
+   * node and the table node (a named table's are "<name>-source" and "<name>", as in Kafka Streams), and the
+   * source's options (serdes from Consumed, else from the store).
+   */
+  private tableSource<K, V>(topic: string, consumed?: Consumed<K, V>, materialized?: Materialized<K, V>) {
     const internal = this.internal;
     const store = internal.storeSpec<K, V>(
       materialized,
@@ -111,20 +109,12 @@ export class StreamsBuilder {
     );
     const sourceName = internal.suffixed(consumed?.name, '-source', 'KSTREAM-SOURCE-');
     const processorName = internal.name(consumed?.name, 'KTABLE-SOURCE-');
-    const spec: TableSpec = { sendOldValues: false, storeName: store.name };
-    internal.topology.addGlobalStore<K, V>(
-      new KeyValueStoreBuilder({ name: store.name, kind: 'in-memory' }, store.keySerde, store.valueSerde, false),
-      sourceName,
-      topic,
-      {
-        keySerde: consumed?.keySerde ?? store.keySerde,
-        valueSerde: consumed?.valueSerde ?? store.valueSerde,
-        timestampExtractor: consumed?.timestampExtractor,
-      },
-      processorName,
-      () => new TableSourceProcessor<K, V>(spec) as never,
-    );
-    return new GlobalKTable<K, V>(store.name);
+    const sourceOptions = {
+      keySerde: consumed?.keySerde ?? store.keySerde,
+      valueSerde: consumed?.valueSerde ?? store.valueSerde,
+      timestampExtractor: consumed?.timestampExtractor,
+    };
+    return { store, sourceName, processorName, sourceOptions };
   }
 
   /** Adds a store for Processor API processors (connect it by naming it in `process(...)`). */
