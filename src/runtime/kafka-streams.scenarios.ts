@@ -8,6 +8,7 @@ import { after, describe, it } from 'node:test';
 import { MissingSourceTopicException } from '../errors/streams-exception.ts';
 import { StreamThreadExceptionResponse } from '../errors/streams-uncaught-exception-handler.ts';
 import type { KafkaBackend } from '../kafka/backend.ts';
+import type { BuiltTopology } from '../processor/internals/task-contract.ts';
 import { KafkaStreams } from './kafka-streams.ts';
 import type { KafkaStreamsState } from './kafka-streams-state.ts';
 import type { StreamsConfigProperties } from './streams-config.ts';
@@ -52,6 +53,11 @@ export function defineRuntimeScenarios(label: string, setup: () => Promise<Scena
       return streams;
     }
 
+    /** A KafkaStreams on the backend, closed after the suite, configured by config() for its application. */
+    function streamsOf(topology: BuiltTopology, extra: Partial<StreamsConfigProperties> = {}): KafkaStreams {
+      return track(new KafkaStreams(topology, config(topology.applicationId, extra), { backend: env!.backend }));
+    }
+
     async function topics(...specs: [string, number][]): Promise<void> {
       await env!.backend.admin.createTopics(
         specs.map(([name, partitions]) => ({ name, partitions, replicationFactor: 1 })),
@@ -74,13 +80,7 @@ export function defineRuntimeScenarios(label: string, setup: () => Promise<Scena
       const [input, output, app] = [uniqueName('in'), uniqueName('out'), uniqueName('app')];
       await topics([input, 3], [output, 3]);
       await produceStrings(env.backend, input, 3, words(300, 17));
-      const streams = track(
-        new KafkaStreams(
-          passThroughTopology({ applicationId: app, sourceTopics: [input], sinkTopic: output }),
-          config(app),
-          { backend: env.backend },
-        ),
-      );
+      const streams = streamsOf(passThroughTopology({ applicationId: app, sourceTopics: [input], sinkTopic: output }));
       const states: KafkaStreamsState[] = [streams.state()];
       streams.on('stateChange', (next) => states.push(next));
       await streams.start();
@@ -110,13 +110,7 @@ export function defineRuntimeScenarios(label: string, setup: () => Promise<Scena
       const [input, output, app] = [uniqueName('in'), uniqueName('out'), uniqueName('app')];
       await topics([input, 2], [output, 2]);
       await produceStrings(env.backend, input, 2, words(200, 10));
-      const first = track(
-        new KafkaStreams(
-          countingTopology({ applicationId: app, sourceTopics: [input], sinkTopic: output }),
-          config(app),
-          { backend: env.backend },
-        ),
-      );
+      const first = streamsOf(countingTopology({ applicationId: app, sourceTopics: [input], sinkTopic: output }));
       await first.start();
       await readTopic(env.backend, output, 2, (r) => r.length >= 200);
       await first.close();
@@ -128,12 +122,8 @@ export function defineRuntimeScenarios(label: string, setup: () => Promise<Scena
       }
 
       const tasks: TaskRegistry = [];
-      const second = track(
-        new KafkaStreams(
-          countingTopology({ applicationId: app, sourceTopics: [input], sinkTopic: output }, tasks),
-          config(app),
-          { backend: env.backend },
-        ),
+      const second = streamsOf(
+        countingTopology({ applicationId: app, sourceTopics: [input], sinkTopic: output }, tasks),
       );
       const restoreEvents: string[] = [];
       let listenerTotal = 0;
@@ -166,20 +156,8 @@ export function defineRuntimeScenarios(label: string, setup: () => Promise<Scena
       if (env === undefined) return t.skip('no TRIBUTARY_TEST_KAFKA');
       const [input, output, app] = [uniqueName('in'), uniqueName('out'), uniqueName('app')];
       await topics([input, 4], [output, 4]);
-      const a = track(
-        new KafkaStreams(
-          countingTopology({ applicationId: app, sourceTopics: [input], sinkTopic: output }),
-          config(app),
-          { backend: env.backend },
-        ),
-      );
-      const b = track(
-        new KafkaStreams(
-          countingTopology({ applicationId: app, sourceTopics: [input], sinkTopic: output }),
-          config(app),
-          { backend: env.backend },
-        ),
-      );
+      const a = streamsOf(countingTopology({ applicationId: app, sourceTopics: [input], sinkTopic: output }));
+      const b = streamsOf(countingTopology({ applicationId: app, sourceTopics: [input], sinkTopic: output }));
       await Promise.all([a.start(), b.start()]);
       await waitFor(
         'both instances to own tasks',
@@ -209,16 +187,7 @@ export function defineRuntimeScenarios(label: string, setup: () => Promise<Scena
       if (env === undefined) return t.skip('no TRIBUTARY_TEST_KAFKA');
       const [input, output, app] = [uniqueName('in'), uniqueName('out'), uniqueName('app')];
       await topics([input, 4], [output, 4]);
-      const make = () =>
-        track(
-          new KafkaStreams(
-            countingTopology({ applicationId: app, sourceTopics: [input], sinkTopic: output }),
-            config(app),
-            {
-              backend: env!.backend,
-            },
-          ),
-        );
+      const make = () => streamsOf(countingTopology({ applicationId: app, sourceTopics: [input], sinkTopic: output }));
       const a = make();
       await a.start();
       await produceStrings(env.backend, input, 4, words(400, 12));
@@ -249,12 +218,8 @@ export function defineRuntimeScenarios(label: string, setup: () => Promise<Scena
       const poison = { remaining: 0, matches: (key: string) => key === 'k3' };
       const errors: Error[] = [];
       const instances = [0, 1].map(() => {
-        const streams = track(
-          new KafkaStreams(
-            countingTopology({ applicationId: app, sourceTopics: [input], sinkTopic: output, poison }),
-            config(app),
-            { backend: env!.backend },
-          ),
+        const streams = streamsOf(
+          countingTopology({ applicationId: app, sourceTopics: [input], sinkTopic: output, poison }),
         );
         streams.setUncaughtExceptionHandler((error) => {
           errors.push(error);
@@ -298,13 +263,9 @@ export function defineRuntimeScenarios(label: string, setup: () => Promise<Scena
       if (env === undefined) return t.skip('no TRIBUTARY_TEST_KAFKA');
       const [input, output, app] = [uniqueName('in'), uniqueName('out'), uniqueName('app')];
       await topics([input, 4], [output, 4]);
-      const streams = track(
-        new KafkaStreams(
-          countingTopology({ applicationId: app, sourceTopics: [input], sinkTopic: output }),
-          config(app, { 'num.stream.threads': 2 }),
-          { backend: env.backend },
-        ),
-      );
+      const streams = streamsOf(countingTopology({ applicationId: app, sourceTopics: [input], sinkTopic: output }), {
+        'num.stream.threads': 2,
+      });
       await streams.start();
       await waitFor('each thread to run two tasks', () =>
         streams
@@ -325,12 +286,9 @@ export function defineRuntimeScenarios(label: string, setup: () => Promise<Scena
       await topics([input, 2], [output, 2]);
       // Fails once on k5 after some counts were committed: what the failed transaction wrote must not count.
       const poison = { remaining: 0, matches: (key: string) => key === 'k5' };
-      const streams = track(
-        new KafkaStreams(
-          countingTopology({ applicationId: app, sourceTopics: [input], sinkTopic: output, poison }),
-          config(app, { 'processing.guarantee': 'exactly_once_v2', 'commit.interval.ms': 100 }),
-          { backend: env.backend },
-        ),
+      const streams = streamsOf(
+        countingTopology({ applicationId: app, sourceTopics: [input], sinkTopic: output, poison }),
+        { 'processing.guarantee': 'exactly_once_v2', 'commit.interval.ms': 100 },
       );
       let failures = 0;
       streams.setUncaughtExceptionHandler(() => {
@@ -364,13 +322,9 @@ export function defineRuntimeScenarios(label: string, setup: () => Promise<Scena
       const [input, output, app] = [uniqueName('in'), uniqueName('out'), uniqueName('app')];
       await topics([input, 4], [output, 4]);
       const [a, b] = ['host-a:8080', 'host-b:8080'].map((endpoint) =>
-        track(
-          new KafkaStreams(
-            passThroughTopology({ applicationId: app, sourceTopics: [input], sinkTopic: output }),
-            config(app, { 'application.server': endpoint }),
-            { backend: env!.backend },
-          ),
-        ),
+        streamsOf(passThroughTopology({ applicationId: app, sourceTopics: [input], sinkTopic: output }), {
+          'application.server': endpoint,
+        }),
       );
       await Promise.all([a.start(), b.start()]);
       await waitFor(
@@ -397,15 +351,7 @@ export function defineRuntimeScenarios(label: string, setup: () => Promise<Scena
       if (env === undefined) return t.skip('no TRIBUTARY_TEST_KAFKA');
       const [input, output, app] = [uniqueName('in'), uniqueName('out'), uniqueName('app')];
       await topics([input, 4], [output, 4]);
-      const streams = track(
-        new KafkaStreams(
-          countingTopology({ applicationId: app, sourceTopics: [input], sinkTopic: output }),
-          config(app),
-          {
-            backend: env.backend,
-          },
-        ),
-      );
+      const streams = streamsOf(countingTopology({ applicationId: app, sourceTopics: [input], sinkTopic: output }));
       await streams.start();
       const perThread = () =>
         streams
@@ -437,17 +383,14 @@ export function defineRuntimeScenarios(label: string, setup: () => Promise<Scena
       if (env === undefined) return t.skip('no TRIBUTARY_TEST_KAFKA');
       const [prefix, output, app] = [uniqueName('pat'), uniqueName('out'), uniqueName('app')];
       await topics([`${prefix}-a`, 2], [output, 2]);
-      const streams = track(
-        new KafkaStreams(
-          passThroughTopology({
-            applicationId: app,
-            sourceTopics: [],
-            sourcePattern: new RegExp(`^${prefix}-`),
-            sinkTopic: output,
-          }),
-          config(app, { 'metadata.max.age.ms': 200 }),
-          { backend: env.backend },
-        ),
+      const streams = streamsOf(
+        passThroughTopology({
+          applicationId: app,
+          sourceTopics: [],
+          sourcePattern: new RegExp(`^${prefix}-`),
+          sinkTopic: output,
+        }),
+        { 'metadata.max.age.ms': 200 },
       );
       await streams.start();
       await produceStrings(env.backend, `${prefix}-a`, 2, words(10, 5));
@@ -471,12 +414,8 @@ export function defineRuntimeScenarios(label: string, setup: () => Promise<Scena
       const [input, output, app] = [uniqueName('in'), uniqueName('out'), uniqueName('app')];
       await topics([input, 1], [output, 1]);
       const poison = { remaining: 1, matches: (key: string) => key === 'k2' };
-      const streams = track(
-        new KafkaStreams(
-          countingTopology({ applicationId: app, sourceTopics: [input], sinkTopic: output, poison }),
-          config(app),
-          { backend: env.backend },
-        ),
+      const streams = streamsOf(
+        countingTopology({ applicationId: app, sourceTopics: [input], sinkTopic: output, poison }),
       );
       let failures = 0;
       streams.setUncaughtExceptionHandler(() => {
@@ -504,20 +443,8 @@ export function defineRuntimeScenarios(label: string, setup: () => Promise<Scena
       const [input, output, app] = [uniqueName('in'), uniqueName('out'), uniqueName('app')];
       await topics([input, 2], [output, 2]);
       const poison = { remaining: 1, matches: (key: string) => key === 'k1' || key === 'k0' };
-      const a = track(
-        new KafkaStreams(
-          countingTopology({ applicationId: app, sourceTopics: [input], sinkTopic: output, poison }),
-          config(app),
-          { backend: env.backend },
-        ),
-      );
-      const b = track(
-        new KafkaStreams(
-          countingTopology({ applicationId: app, sourceTopics: [input], sinkTopic: output, poison }),
-          config(app),
-          { backend: env.backend },
-        ),
-      );
+      const a = streamsOf(countingTopology({ applicationId: app, sourceTopics: [input], sinkTopic: output, poison }));
+      const b = streamsOf(countingTopology({ applicationId: app, sourceTopics: [input], sinkTopic: output, poison }));
       for (const s of [a, b]) s.setUncaughtExceptionHandler(() => StreamThreadExceptionResponse.SHUTDOWN_APPLICATION);
       await Promise.all([a.start(), b.start()]);
       await produceStrings(env.backend, input, 2, words(20, 2));
@@ -530,12 +457,8 @@ export function defineRuntimeScenarios(label: string, setup: () => Promise<Scena
       if (env === undefined) return t.skip('no TRIBUTARY_TEST_KAFKA');
       const app = uniqueName('app');
       const missing = uniqueName('no-such-topic');
-      const streams = track(
-        new KafkaStreams(
-          passThroughTopology({ applicationId: app, sourceTopics: [missing], sinkTopic: 'whatever' }),
-          config(app),
-          { backend: env.backend },
-        ),
+      const streams = streamsOf(
+        passThroughTopology({ applicationId: app, sourceTopics: [missing], sinkTopic: 'whatever' }),
       );
       await assert.rejects(
         streams.start(),
