@@ -11,7 +11,14 @@ import { fileURLToPath } from 'node:url';
 import { PlatformaticBackend } from '../kafka/platformatic/platformatic-backend.ts';
 import { KafkaStreams } from './kafka-streams.ts';
 import { countingTopology } from './test-support/fixture-topologies.ts';
-import { maxCountPerKey, produceStrings, readTopic, uniqueName, waitFor } from './test-support/runtime-harness.ts';
+import {
+  countsReach,
+  maxCountPerKey,
+  produceStrings,
+  readTopic,
+  uniqueName,
+  waitFor,
+} from './test-support/runtime-harness.ts';
 
 const INSTANCE = fileURLToPath(new URL('./test-support/counting-instance.ts', import.meta.url));
 const SESSION_TIMEOUT_MS = 6_000;
@@ -95,16 +102,7 @@ describe('KafkaStreams instances in separate processes on real Kafka', () => {
       );
       const expected = new Map<string, number>();
       for (const r of records(2000, 0, 16)) expected.set(r.key, (expected.get(r.key) ?? 0) + 1);
-      const out = await readTopic(
-        backend,
-        output,
-        4,
-        (r) => {
-          const counts = maxCountPerKey(r);
-          return [...expected].every(([key, n]) => (counts.get(key) ?? 0) >= n);
-        },
-        30_000,
-      );
+      const out = await readTopic(backend, output, 4, (r) => countsReach(r, expected), 30_000);
       const counts = maxCountPerKey(out);
       for (const [key, n] of expected) assert.ok((counts.get(key) ?? 0) >= n, `${key}: ${counts.get(key)} < ${n}`);
     } finally {

@@ -18,7 +18,14 @@ import {
   passThroughTopology,
   type TaskRegistry,
 } from './test-support/fixture-topologies.ts';
-import { maxCountPerKey, produceStrings, readTopic, uniqueName, waitFor } from './test-support/runtime-harness.ts';
+import {
+  countsReach,
+  maxCountPerKey,
+  produceStrings,
+  readTopic,
+  uniqueName,
+  waitFor,
+} from './test-support/runtime-harness.ts';
 
 export interface ScenarioBackend {
   readonly backend: KafkaBackend;
@@ -172,10 +179,7 @@ export function defineRuntimeScenarios(label: string, setup: () => Promise<Scena
       await waitFor('the survivor to own every task', () => taskCount(b) === 4 && b.state() === 'RUNNING');
       await produceStrings(env.backend, input, 4, words(400, 20, 800));
       const expected = expectedCounts(1200, 20);
-      const out = await readTopic(env.backend, output, 4, (r) => {
-        const counts = maxCountPerKey(r);
-        return [...expected].every(([key, n]) => (counts.get(key) ?? 0) >= n);
-      });
+      const out = await readTopic(env.backend, output, 4, (r) => countsReach(r, expected));
       const counts = maxCountPerKey(out);
       for (const [key, n] of expected)
         assert.ok((counts.get(key) ?? 0) >= n, `count of ${key}: ${counts.get(key)} < ${n}`);
@@ -199,10 +203,7 @@ export function defineRuntimeScenarios(label: string, setup: () => Promise<Scena
       await waitFor('the tasks to be split', () => taskCount(a) === 2 && taskCount(b) === 2);
       await produceStrings(env.backend, input, 4, words(400, 12, 800));
       const expected = expectedCounts(1200, 12);
-      const out = await readTopic(env.backend, output, 4, (r) => {
-        const counts = maxCountPerKey(r);
-        return [...expected].every(([key, n]) => (counts.get(key) ?? 0) >= n);
-      });
+      const out = await readTopic(env.backend, output, 4, (r) => countsReach(r, expected));
       assert.deepEqual(maxCountPerKey(out), expected);
       assert.equal(out.length, 1200, 'a clean handover emits each count once');
       await Promise.all([a.close(), b.close()]);
@@ -243,16 +244,7 @@ export function defineRuntimeScenarios(label: string, setup: () => Promise<Scena
         30_000,
       );
       const expected = expectedCounts(800, 8);
-      const out = await readTopic(
-        env.backend,
-        output,
-        2,
-        (r) => {
-          const counts = maxCountPerKey(r);
-          return [...expected].every(([key, n]) => (counts.get(key) ?? 0) >= n);
-        },
-        30_000,
-      );
+      const out = await readTopic(env.backend, output, 2, (r) => countsReach(r, expected), 30_000);
       const counts = maxCountPerKey(out);
       for (const [key, n] of expected) assert.ok((counts.get(key) ?? 0) >= n);
       await survivor.close();
@@ -301,14 +293,7 @@ export function defineRuntimeScenarios(label: string, setup: () => Promise<Scena
       poison.remaining = 1;
       await produceStrings(env.backend, input, 2, words(300, 10, 300));
       const expected = expectedCounts(600, 10);
-      const out = await readTopic(
-        env.backend,
-        output,
-        2,
-        (r) => [...expected].every(([key, n]) => (maxCountPerKey(r).get(key) ?? 0) >= n),
-        30_000,
-        'read_committed',
-      );
+      const out = await readTopic(env.backend, output, 2, (r) => countsReach(r, expected), 30_000, 'read_committed');
       assert.equal(failures, 1);
       assert.deepEqual(maxCountPerKey(out), expected);
       // Exactly once: each count 1..n appears once per key in the committed output.

@@ -79,6 +79,13 @@ export function maxCountPerKey(records: readonly ConsumedRecord[]): Map<string, 
   return counts;
 }
 
+/** Whether every key's highest count (see maxCountPerKey) has reached at least its expected count. */
+export function countsReach(records: readonly ConsumedRecord[], expected: ReadonlyMap<string, number>): boolean {
+  const counts = maxCountPerKey(records);
+  for (const [key, n] of expected) if ((counts.get(key) ?? 0) < n) return false;
+  return true;
+}
+
 export async function waitFor(what: string, predicate: () => boolean, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!predicate()) {
