@@ -41,6 +41,21 @@ describe('PlatformaticGroupMember on real Kafka', { skip: kafkaAddress ? false :
   });
   after(() => backend.close());
 
+  /** A new topic of `partitions` partitions and the one member of a new group on it, joined. */
+  async function joinedMember(prefix: string, partitions: number) {
+    const topic = uniqueName(prefix);
+    const groupId = uniqueName(prefix);
+    await backend.admin.createTopics([{ name: topic, partitions }]);
+    const member = backend.createGroupMember({
+      groupId,
+      topics: [topic],
+      assignor: echoAssignor,
+      heartbeatIntervalMs: 500,
+    });
+    await member.join();
+    return { topic, groupId, member };
+  }
+
   it('gives two members their own assignment and userData, revoking before the rebalance', {
     timeout: 90_000,
   }, async () => {
@@ -105,16 +120,7 @@ describe('PlatformaticGroupMember on real Kafka', { skip: kafkaAddress ? false :
   });
 
   it('fences transactional offsets of a stale generation, and commits after leaving', { timeout: 60_000 }, async () => {
-    const topic = uniqueName('pf-fenced');
-    const groupId = uniqueName('pf-fenced');
-    await backend.admin.createTopics([{ name: topic, partitions: 1 }]);
-    const member = backend.createGroupMember({
-      groupId,
-      topics: [topic],
-      assignor: echoAssignor,
-      heartbeatIntervalMs: 500,
-    });
-    await member.join();
+    const { topic, member } = await joinedMember('pf-fenced', 1);
     const generation = member.generation() as GroupGeneration;
     const producer = await backend.createProducer({ transactionalId: uniqueName('stale') });
     await producer.beginTransaction();
@@ -134,16 +140,7 @@ describe('PlatformaticGroupMember on real Kafka', { skip: kafkaAddress ? false :
   });
 
   it('commits consumed offsets inside a transaction with the group generation', { timeout: 60_000 }, async () => {
-    const topic = uniqueName('pf-eos');
-    const groupId = uniqueName('pf-eos');
-    await backend.admin.createTopics([{ name: topic, partitions: 2 }]);
-    const member = backend.createGroupMember({
-      groupId,
-      topics: [topic],
-      assignor: echoAssignor,
-      heartbeatIntervalMs: 500,
-    });
-    await member.join();
+    const { topic, groupId, member } = await joinedMember('pf-eos', 2);
     const producer = await backend.createProducer({ transactionalId: uniqueName('eos') });
     await producer.beginTransaction();
     await producer.send([{ topic, partition: 1, key: null, value: Buffer.from('out') }]);
