@@ -1,37 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { ProcessorContext } from '../processor/processor-context.ts';
-import type { Record } from '../processor/record.ts';
 import type { ReadOnlyKeyValueStore } from '../state/key-value-store.ts';
 import { TopologyTestDriver } from '../test-driver/topology-test-driver.ts';
 import { buildTopology } from '../topology/build-topology.ts';
-import { StreamsBuilder } from './streams-builder.ts';
-
-function enrichingTopology() {
-  const builder = new StreamsBuilder();
-  const countries = builder.globalTable('countries', undefined, { storeName: 'country-names' });
-  builder
-    .stream('visits')
-    .process<string, string>(() => {
-      let context: ProcessorContext<string, string>;
-      let names: ReadOnlyKeyValueStore<string, string>;
-      return {
-        init(ctx) {
-          context = ctx;
-          names = ctx.getStateStore(countries.queryableStoreName) as unknown as ReadOnlyKeyValueStore<string, string>;
-        },
-        process(record: Record<string, string>) {
-          context.forward(record.withValue(`${record.key} from ${names.get(record.value) ?? 'unknown'}`));
-        },
-      };
-    })
-    .to('greetings');
-  return builder.build();
-}
+import { enrichingTopology } from './test-support/enriching-topology.ts';
 
 test('a global table holds every partition of its topic and any task can read it', () => {
   const driver = new TopologyTestDriver(
-    enrichingTopology(),
+    enrichingTopology('countries', 'visits', 'greetings'),
     { 'application.id': 'global' },
     {
       partitions: { countries: 3, visits: 2 },
@@ -64,7 +40,7 @@ test('a global table holds every partition of its topic and any task can read it
 });
 
 test('the built topology lists global stores apart from the sub-topologies that make tasks', () => {
-  const built = buildTopology(enrichingTopology(), { 'application.id': 'global' });
+  const built = buildTopology(enrichingTopology('countries', 'visits', 'greetings'), { 'application.id': 'global' });
   assert.deepEqual(built.globalStores, [{ storeName: 'country-names', sourceTopics: ['countries'] }]);
   assert.deepEqual(
     built.subtopologies.map((s) => [s.id, s.sourceTopics]),
@@ -74,7 +50,7 @@ test('the built topology lists global stores apart from the sub-topologies that 
 });
 
 test('a task whose driver runs no global stores says so when a processor asks for one', () => {
-  const built = buildTopology(enrichingTopology(), { 'application.id': 'global' });
+  const built = buildTopology(enrichingTopology('countries', 'visits', 'greetings'), { 'application.id': 'global' });
   const task = built.createTask(
     { subtopology: 1, partition: 0 },
     { collector: { send() {}, partitionsFor: () => 1 }, now: () => 0, config: { 'application.id': 'global' } },

@@ -5,9 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { StreamsBuilder } from '../dsl/streams-builder.ts';
-import type { ProcessorContext } from '../processor/processor-context.ts';
-import type { Record } from '../processor/record.ts';
+import { enrichingTopology } from '../dsl/test-support/enriching-topology.ts';
 import type { ReadOnlyKeyValueStore } from '../state/key-value-store.ts';
 import { buildTopology } from '../topology/build-topology.ts';
 import { GlobalStreamThread } from './global-stream-thread.ts';
@@ -15,28 +13,6 @@ import { KafkaStreams } from './kafka-streams.ts';
 import { resolveStreamsConfig } from './streams-config.ts';
 import { produceStrings, readTopic, uniqueName } from './test-support/runtime-harness.ts';
 import { testBackends } from './test-support/test-backends.ts';
-
-function enrichingTopology(countriesTopic: string, visitsTopic: string, output: string) {
-  const builder = new StreamsBuilder();
-  const countries = builder.globalTable(countriesTopic, undefined, { storeName: 'country-names' });
-  builder
-    .stream(visitsTopic)
-    .process<string, string>(() => {
-      let context: ProcessorContext<string, string>;
-      let names: ReadOnlyKeyValueStore<string, string>;
-      return {
-        init(ctx) {
-          context = ctx;
-          names = ctx.getStateStore(countries.queryableStoreName) as unknown as ReadOnlyKeyValueStore<string, string>;
-        },
-        process(record: Record<string, string>) {
-          context.forward(record.withValue(`${record.key} from ${names.get(record.value) ?? 'unknown'}`));
-        },
-      };
-    })
-    .to(output);
-  return builder.build();
-}
 
 for (const target of testBackends) {
   describe(`global stores on ${target.label}`, () => {
