@@ -144,33 +144,11 @@ export class GroupCoordinator {
           return Promise.resolve(this.joinResponse(member, false));
         }
       } else {
-        member = {
-          memberId,
-          groupInstanceId: request.groupInstanceId,
-          clientId: request.clientId,
-          sessionTimeoutMs: request.sessionTimeoutMs,
-          rebalanceTimeoutMs: request.rebalanceTimeoutMs,
-          protocolName: request.protocolName,
-          topics: request.topics,
-          userData: request.userData,
-          onRebalance: request.onRebalance,
-          assignment: EMPTY_ASSIGNMENT,
-        };
+        member = newMember(memberId, request);
         this.members.set(memberId, member);
       }
     } else if (this.pendingMemberIds.delete(request.memberId)) {
-      member = {
-        memberId: request.memberId,
-        groupInstanceId: request.groupInstanceId,
-        clientId: request.clientId,
-        sessionTimeoutMs: request.sessionTimeoutMs,
-        rebalanceTimeoutMs: request.rebalanceTimeoutMs,
-        protocolName: request.protocolName,
-        topics: request.topics,
-        userData: request.userData,
-        onRebalance: request.onRebalance,
-        assignment: EMPTY_ASSIGNMENT,
-      };
+      member = newMember(request.memberId, request);
       this.members.set(member.memberId, member);
     } else {
       if (this.fencedInstance(request.memberId, request.groupInstanceId))
@@ -448,6 +426,22 @@ export class GroupCoordinator {
     // A forgotten group must not keep the process alive.
     member.sessionTimer.unref();
   }
+}
+
+/** A member as its first join describes it, with no assignment yet. */
+function newMember(memberId: string, request: JoinRequest): MemberRecord {
+  return {
+    memberId,
+    groupInstanceId: request.groupInstanceId,
+    clientId: request.clientId,
+    sessionTimeoutMs: request.sessionTimeoutMs,
+    rebalanceTimeoutMs: request.rebalanceTimeoutMs,
+    protocolName: request.protocolName,
+    topics: request.topics,
+    userData: request.userData,
+    onRebalance: request.onRebalance,
+    assignment: EMPTY_ASSIGNMENT,
+  };
 }
 
 function sameSubscription(member: MemberRecord, request: JoinRequest): boolean {
