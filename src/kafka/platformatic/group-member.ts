@@ -26,6 +26,7 @@ import {
 import { ClusterClient, delay, graceDelay, isRetriable, isUnreachable, sendAllowingErrors } from './cluster-client.ts';
 import type { ResolvedConfig } from './config.ts';
 import { partitionError, toBackendError } from './errors.ts';
+import { offsetCommitTopics } from './offset-commit-topics.ts';
 
 const PROTOCOL_TYPE = 'consumer';
 const LEAVE_GRACE_MS = 5_000;
@@ -416,23 +417,12 @@ export class PlatformaticGroupMember implements GroupMember {
   async commitOffsets(offsets: readonly TopicPartitionOffset[]): Promise<void> {
     if (offsets.length === 0) return;
     const action = `${this.#name}: committing offsets`;
-    const byTopic = new Map<
-      string,
-      { partitionIndex: number; committedOffset: bigint; committedLeaderEpoch: number; committedMetadata: null }[]
-    >();
     for (const o of offsets) {
       if (!Number.isInteger(o.offset) || o.offset < 0) {
         throw new KafkaBackendError(`${action}: invalid offset ${o.offset} for "${o.topic}" partition ${o.partition}`);
       }
-      const list = byTopic.get(o.topic) ?? [];
-      list.push({
-        partitionIndex: o.partition,
-        committedOffset: BigInt(o.offset),
-        committedLeaderEpoch: -1,
-        committedMetadata: null,
-      });
-      byTopic.set(o.topic, list);
     }
+    const topics = offsetCommitTopics(offsets);
     if (!this.#generation || this.#client.closed) {
       throw new RebalanceInProgressError(`${action}: the member is not in the group (rebalancing, left or removed)`);
     }
@@ -450,7 +440,7 @@ export class PlatformaticGroupMember implements GroupMember {
           generation.generationId,
           generation.memberId,
           generation.groupInstanceId ?? null,
-          [...byTopic].map(([name, partitions]) => ({ name, partitions })),
+          topics,
         );
         for (const topic of response.topics) {
           for (const p of topic.partitions) {
@@ -464,7 +454,13 @@ export class PlatformaticGroupMember implements GroupMember {
       });
     } catch (error) {
       if (error instanceof KafkaBackendError) throw error;
-      throw toBackendError(error, this.#client.context(action, [...byTopic.keys()]));
+      throw toBackendError(
+        error,
+        this.#client.context(
+          action,
+          topics.map((t) => t.name),
+        ),
+      );
     }
   }
 

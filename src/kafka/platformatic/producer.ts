@@ -22,6 +22,7 @@ import {
 import { ClusterClient, delay, graceDelay, isRetriable, quoteAll, sendAllowingErrors } from './cluster-client.ts';
 import type { ResolvedConfig } from './config.ts';
 import { hasProtocolError, isGenerationLost, partitionError, toBackendError } from './errors.ts';
+import { offsetCommitTopics } from './offset-commit-topics.ts';
 import { type PartitionBatch, type ProduceResponse, produceApi } from './produce-v11.ts';
 import { type Compression, encodeRecordBatch, estimateRecordSize } from './record-batch.ts';
 
@@ -492,20 +493,7 @@ export class PlatformaticProducer implements Producer {
       });
       transaction.offsetsAdded = true;
     }
-    const byTopic = new Map<
-      string,
-      { partitionIndex: number; committedOffset: bigint; committedLeaderEpoch: number; committedMetadata: null }[]
-    >();
-    for (const o of offsets) {
-      const list = byTopic.get(o.topic) ?? [];
-      list.push({
-        partitionIndex: o.partition,
-        committedOffset: BigInt(o.offset),
-        committedLeaderEpoch: -1,
-        committedMetadata: null,
-      });
-      byTopic.set(o.topic, list);
-    }
+    const topics = offsetCommitTopics(offsets);
     const action = `${this.#name}: committing offsets of group "${groupId}" in the transaction`;
     let coordinator = this.#groupCoordinators.get(groupId);
     try {
@@ -533,7 +521,7 @@ export class PlatformaticProducer implements Producer {
             group.generationId,
             group.memberId,
             group.groupInstanceId ?? null,
-            [...byTopic].map(([name, partitions]) => ({ name, partitions })),
+            topics,
           );
           for (const topic of response.topics) {
             for (const p of topic.partitions) {
