@@ -6,6 +6,7 @@
 import type { SerdeLike } from '../processor/internals/serde-like.ts';
 import { longSerde } from '../serdes/primitive-serdes.ts';
 import { CogroupedKStream } from './cogrouped-kstream.ts';
+import { AbstractStream } from './internals/abstract-stream.ts';
 import { StreamAggregateProcessor, StreamReduceProcessor } from './internals/aggregate-processors.ts';
 import type { InternalStreamsBuilder, StoreSpec } from './internals/internal-streams-builder.ts';
 import { aggregationTable } from './internals/table-nodes.ts';
@@ -14,15 +15,7 @@ import type { KTable } from './ktable.ts';
 import type { Materialized } from './materialized.ts';
 import type { Named } from './named.ts';
 
-export class KGroupedStream<K, V> {
-  /** @internal */
-  readonly builder: InternalStreamsBuilder;
-  /** @internal */
-  readonly nodeName: string;
-  /** @internal */
-  readonly keySerde: SerdeLike<K> | undefined;
-  /** @internal */
-  readonly valueSerde: SerdeLike<V> | undefined;
+export class KGroupedStream<K, V> extends AbstractStream<K, V> {
   /** @internal the Grouped name, which names the repartition topic */
   readonly groupedName: string | undefined;
   /** @internal */
@@ -37,10 +30,7 @@ export class KGroupedStream<K, V> {
     groupedName: string | undefined,
     repartitionRequired: boolean,
   ) {
-    this.builder = builder;
-    this.nodeName = nodeName;
-    this.keySerde = keySerde;
-    this.valueSerde = valueSerde;
+    super(builder, nodeName, keySerde, valueSerde);
     this.groupedName = groupedName;
     this.repartitionRequired = repartitionRequired;
   }

@@ -5,6 +5,7 @@
  */
 import type { SerdeLike } from '../processor/internals/serde-like.ts';
 import { longSerde } from '../serdes/primitive-serdes.ts';
+import { AbstractStream } from './internals/abstract-stream.ts';
 import { TableAggregateProcessor, TableReduceProcessor } from './internals/aggregate-processors.ts';
 import type { Change } from './internals/change.ts';
 import { ChangeSerde } from './internals/change-serde.ts';
@@ -15,11 +16,7 @@ import type { KTable } from './ktable.ts';
 import type { Materialized } from './materialized.ts';
 import type { Named } from './named.ts';
 
-export class KGroupedTable<K, V> {
-  private readonly builder: InternalStreamsBuilder;
-  private readonly nodeName: string;
-  private readonly keySerde: SerdeLike<K> | undefined;
-  private readonly valueSerde: SerdeLike<V> | undefined;
+export class KGroupedTable<K, V> extends AbstractStream<K, V> {
   private readonly groupedName: string | undefined;
 
   /** @internal made by KTable#groupBy */
@@ -30,10 +27,7 @@ export class KGroupedTable<K, V> {
     valueSerde: SerdeLike<V> | undefined,
     groupedName: string | undefined,
   ) {
-    this.builder = builder;
-    this.nodeName = nodeName;
-    this.keySerde = keySerde;
-    this.valueSerde = valueSerde;
+    super(builder, nodeName, keySerde, valueSerde);
     this.groupedName = groupedName;
   }
 

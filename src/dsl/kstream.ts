@@ -14,6 +14,7 @@ import type { KeyValue } from '../state/key-value-store.ts';
 import type { TopicNameExtractor } from '../topology/internals/node-definitions.ts';
 import { BranchedKStream } from './branched-kstream.ts';
 import type { Grouped } from './grouped.ts';
+import { AbstractStream } from './internals/abstract-stream.ts';
 import type { InternalStreamsBuilder } from './internals/internal-streams-builder.ts';
 import {
   FilterProcessor,
@@ -36,15 +37,7 @@ import type { Repartitioned } from './repartitioned.ts';
 /** A key-value pair returned by `map`/`flatMap`: a `[key, value]` tuple or `{ key, value }`. */
 export type KeyValuePair<K, V> = readonly [K, V] | KeyValue<K, V>;
 
-export class KStream<K, V> {
-  /** @internal */
-  readonly builder: InternalStreamsBuilder;
-  /** @internal the node whose output this stream is. */
-  readonly nodeName: string;
-  /** @internal serdes known from upstream (dropped when an operator changes the key or value). */
-  readonly keySerde: SerdeLike<K> | undefined;
-  /** @internal */
-  readonly valueSerde: SerdeLike<V> | undefined;
+export class KStream<K, V> extends AbstractStream<K, V> {
   /** @internal true after a key change: grouping or toTable must repartition first. */
   readonly repartitionRequired: boolean;
 
@@ -56,10 +49,7 @@ export class KStream<K, V> {
     valueSerde: SerdeLike<V> | undefined,
     repartitionRequired: boolean,
   ) {
-    this.builder = builder;
-    this.nodeName = nodeName;
-    this.keySerde = keySerde;
-    this.valueSerde = valueSerde;
+    super(builder, nodeName, keySerde, valueSerde);
     this.repartitionRequired = repartitionRequired;
   }
 

@@ -5,6 +5,7 @@
  */
 import type { SerdeLike } from '../processor/internals/serde-like.ts';
 import type { Grouped } from './grouped.ts';
+import { AbstractStream } from './internals/abstract-stream.ts';
 import type { InternalStreamsBuilder } from './internals/internal-streams-builder.ts';
 import { ToStreamProcessor } from './internals/stream-processors.ts';
 import {
@@ -21,15 +22,7 @@ import type { Named } from './named.ts';
 /** Turns on old values upstream (materializing a source table if `force`); returns whether it could. */
 export type EnableSendingOldValues = (force: boolean) => boolean;
 
-export class KTable<K, V> {
-  /** @internal */
-  readonly builder: InternalStreamsBuilder;
-  /** @internal */
-  readonly nodeName: string;
-  /** @internal */
-  readonly keySerde: SerdeLike<K> | undefined;
-  /** @internal */
-  readonly valueSerde: SerdeLike<V> | undefined;
+export class KTable<K, V> extends AbstractStream<K, V> {
   /** @internal */
   readonly spec: TableSpec;
   /** @internal */
@@ -44,10 +37,7 @@ export class KTable<K, V> {
     spec: TableSpec,
     enableSendingOldValues: EnableSendingOldValues,
   ) {
-    this.builder = builder;
-    this.nodeName = nodeName;
-    this.keySerde = keySerde;
-    this.valueSerde = valueSerde;
+    super(builder, nodeName, keySerde, valueSerde);
     this.spec = spec;
     this.enableSendingOldValues = enableSendingOldValues;
   }
