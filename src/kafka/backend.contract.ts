@@ -49,6 +49,17 @@ export function runBackendContract(name: string, makeBackend: () => KafkaBackend
       return topic;
     }
 
+    /** The first `count` records of partition 0 of `topic`, read from the start by a fresh fetcher. */
+    async function fetchPartitionZero(topic: string, count: number): Promise<ConsumedRecord[]> {
+      const fetcher = backend.createFetcher();
+      try {
+        fetcher.assign([{ topic, partition: 0 }]);
+        return (await fetchUntil(fetcher, count, 15_000)).get(`${topic}-0`) ?? [];
+      } finally {
+        await fetcher.close();
+      }
+    }
+
     function memberOptions(
       groupId: string,
       topics: readonly string[],
@@ -204,11 +215,8 @@ export function runBackendContract(name: string, makeBackend: () => KafkaBackend
         const [metadata] = await producer.send([{ topic, partition: 0, key: null, value: Buffer.from('now') }]);
         const after = Date.now();
         assert.ok(metadata.timestamp >= before - 1_000 && metadata.timestamp <= after + 1_000, `${metadata.timestamp}`);
-        const fetcher = backend.createFetcher();
-        fetcher.assign([{ topic, partition: 0 }]);
-        const [record] = (await fetchUntil(fetcher, 1, 15_000)).get(`${topic}-0`) ?? [];
+        const [record] = await fetchPartitionZero(topic, 1);
         assert.equal(record.timestamp, metadata.timestamp);
-        await fetcher.close();
         await producer.close();
       });
 
@@ -409,11 +417,8 @@ export function runBackendContract(name: string, makeBackend: () => KafkaBackend
           { topic, partition: 0, key: null, value: Buffer.from('x'), timestamp: 1_000 },
         ]);
         assert.ok(metadata.timestamp >= before - 1_000, `the broker's time, not the record's: ${metadata.timestamp}`);
-        const fetcher = backend.createFetcher();
-        fetcher.assign([{ topic, partition: 0 }]);
-        const [record] = (await fetchUntil(fetcher, 1, 15_000)).get(`${topic}-0`) ?? [];
+        const [record] = await fetchPartitionZero(topic, 1);
         assert.equal(record.timestamp, metadata.timestamp);
-        await fetcher.close();
         await producer.close();
       });
     });
@@ -503,9 +508,7 @@ export function runBackendContract(name: string, makeBackend: () => KafkaBackend
           { topic, partition: 0, key: Buffer.from('k'), value: Buffer.from('v') },
         ]);
         assert.equal(metadata.topic, topic);
-        const fetcher = backend.createFetcher();
-        fetcher.assign([{ topic, partition: 0 }]);
-        const records = (await fetchUntil(fetcher, 2, 15_000)).get(`${topic}-0`) ?? [];
+        const records = await fetchPartitionZero(topic, 2);
         assert.deepEqual(
           records.map((r) => [r.offset, r.key?.toString(), r.value?.toString()]),
           [
@@ -513,7 +516,6 @@ export function runBackendContract(name: string, makeBackend: () => KafkaBackend
             [metadata.offset, 'k', 'v'],
           ],
         );
-        await fetcher.close();
         await producer.close();
       });
 
