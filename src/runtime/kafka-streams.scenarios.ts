@@ -71,6 +71,13 @@ export function defineRuntimeScenarios(label: string, setup: () => Promise<Scena
       );
     }
 
+    /** Fresh names for an input and an output topic (both created with `partitions`) and an application id. */
+    async function inputOutputApp(partitions: number): Promise<[input: string, output: string, app: string]> {
+      const [input, output, app] = [uniqueName('in'), uniqueName('out'), uniqueName('app')];
+      await topics([input, partitions], [output, partitions]);
+      return [input, output, app];
+    }
+
     function words(count: number, keys: number, offset = 0): { key: string; value: string }[] {
       return Array.from({ length: count }, (_, i) => ({ key: `k${(i + offset) % keys}`, value: `v${i + offset}` }));
     }
@@ -84,8 +91,7 @@ export function defineRuntimeScenarios(label: string, setup: () => Promise<Scena
     it('passes records through, goes CREATED → REBALANCING → RUNNING → PENDING_SHUTDOWN → NOT_RUNNING, commits offsets', async (t) => {
       await ready;
       if (env === undefined) return t.skip('no TRIBUTARY_TEST_KAFKA');
-      const [input, output, app] = [uniqueName('in'), uniqueName('out'), uniqueName('app')];
-      await topics([input, 3], [output, 3]);
+      const [input, output, app] = await inputOutputApp(3);
       await produceStrings(env.backend, input, 3, words(300, 17));
       const streams = streamsOf(passThroughTopology({ applicationId: app, sourceTopics: [input], sinkTopic: output }));
       const states: KafkaStreamsState[] = [streams.state()];
@@ -114,8 +120,7 @@ export function defineRuntimeScenarios(label: string, setup: () => Promise<Scena
     it('creates the changelog with the task count and cleanup.policy=compact, and restores a store from it after a restart', async (t) => {
       await ready;
       if (env === undefined) return t.skip('no TRIBUTARY_TEST_KAFKA');
-      const [input, output, app] = [uniqueName('in'), uniqueName('out'), uniqueName('app')];
-      await topics([input, 2], [output, 2]);
+      const [input, output, app] = await inputOutputApp(2);
       await produceStrings(env.backend, input, 2, words(200, 10));
       const first = streamsOf(countingTopology({ applicationId: app, sourceTopics: [input], sinkTopic: output }));
       await first.start();
@@ -161,8 +166,7 @@ export function defineRuntimeScenarios(label: string, setup: () => Promise<Scena
     it('two instances split the partitions; when one closes mid-stream the other takes over and no count is lower', async (t) => {
       await ready;
       if (env === undefined) return t.skip('no TRIBUTARY_TEST_KAFKA');
-      const [input, output, app] = [uniqueName('in'), uniqueName('out'), uniqueName('app')];
-      await topics([input, 4], [output, 4]);
+      const [input, output, app] = await inputOutputApp(4);
       const a = streamsOf(countingTopology({ applicationId: app, sourceTopics: [input], sinkTopic: output }));
       const b = streamsOf(countingTopology({ applicationId: app, sourceTopics: [input], sinkTopic: output }));
       await Promise.all([a.start(), b.start()]);
@@ -189,8 +193,7 @@ export function defineRuntimeScenarios(label: string, setup: () => Promise<Scena
     it('an instance joining mid-stream takes tasks over cleanly: every count exact, no duplicates', async (t) => {
       await ready;
       if (env === undefined) return t.skip('no TRIBUTARY_TEST_KAFKA');
-      const [input, output, app] = [uniqueName('in'), uniqueName('out'), uniqueName('app')];
-      await topics([input, 4], [output, 4]);
+      const [input, output, app] = await inputOutputApp(4);
       const make = () => streamsOf(countingTopology({ applicationId: app, sourceTopics: [input], sinkTopic: output }));
       const a = make();
       await a.start();
@@ -212,8 +215,7 @@ export function defineRuntimeScenarios(label: string, setup: () => Promise<Scena
     it('after a thread dies without committing, the other instance takes over and no count is lower', async (t) => {
       await ready;
       if (env === undefined) return t.skip('no TRIBUTARY_TEST_KAFKA');
-      const [input, output, app] = [uniqueName('in'), uniqueName('out'), uniqueName('app')];
-      await topics([input, 2], [output, 2]);
+      const [input, output, app] = await inputOutputApp(2);
       // Whichever instance owns key k3 fails on it (once, when armed): SHUTDOWN_CLIENT closes it dirty, as a
       // crash would, after it committed some counts, so the survivor must restore them from the changelog.
       const poison = { remaining: 0, matches: (key: string) => key === 'k3' };
@@ -253,8 +255,7 @@ export function defineRuntimeScenarios(label: string, setup: () => Promise<Scena
     it('num.stream.threads: 2 runs two loops, each a group member with its share of the tasks', async (t) => {
       await ready;
       if (env === undefined) return t.skip('no TRIBUTARY_TEST_KAFKA');
-      const [input, output, app] = [uniqueName('in'), uniqueName('out'), uniqueName('app')];
-      await topics([input, 4], [output, 4]);
+      const [input, output, app] = await inputOutputApp(4);
       const streams = streamsOf(countingTopology({ applicationId: app, sourceTopics: [input], sinkTopic: output }), {
         'num.stream.threads': 2,
       });
@@ -274,8 +275,7 @@ export function defineRuntimeScenarios(label: string, setup: () => Promise<Scena
     it('exactly_once_v2: a thread that fails mid-stream is replaced and every count is exact (no duplicates)', async (t) => {
       await ready;
       if (env === undefined) return t.skip('no TRIBUTARY_TEST_KAFKA');
-      const [input, output, app] = [uniqueName('in'), uniqueName('out'), uniqueName('app')];
-      await topics([input, 2], [output, 2]);
+      const [input, output, app] = await inputOutputApp(2);
       // Fails once on k5 after some counts were committed: what the failed transaction wrote must not count.
       const poison = { remaining: 0, matches: (key: string) => key === 'k5' };
       const streams = streamsOf(
@@ -304,8 +304,7 @@ export function defineRuntimeScenarios(label: string, setup: () => Promise<Scena
     it("publishes every instance's application.server with the partitions it owns", async (t) => {
       await ready;
       if (env === undefined) return t.skip('no TRIBUTARY_TEST_KAFKA');
-      const [input, output, app] = [uniqueName('in'), uniqueName('out'), uniqueName('app')];
-      await topics([input, 4], [output, 4]);
+      const [input, output, app] = await inputOutputApp(4);
       const [a, b] = ['host-a:8080', 'host-b:8080'].map((endpoint) =>
         streamsOf(passThroughTopology({ applicationId: app, sourceTopics: [input], sinkTopic: output }), {
           'application.server': endpoint,
@@ -334,8 +333,7 @@ export function defineRuntimeScenarios(label: string, setup: () => Promise<Scena
     it('addStreamThread / removeStreamThread rebalance the tasks over the loops', async (t) => {
       await ready;
       if (env === undefined) return t.skip('no TRIBUTARY_TEST_KAFKA');
-      const [input, output, app] = [uniqueName('in'), uniqueName('out'), uniqueName('app')];
-      await topics([input, 4], [output, 4]);
+      const [input, output, app] = await inputOutputApp(4);
       const streams = streamsOf(countingTopology({ applicationId: app, sourceTopics: [input], sinkTopic: output }));
       await streams.start();
       const perThread = () =>
@@ -396,8 +394,7 @@ export function defineRuntimeScenarios(label: string, setup: () => Promise<Scena
     it('REPLACE_THREAD starts a new stream thread that carries on', async (t) => {
       await ready;
       if (env === undefined) return t.skip('no TRIBUTARY_TEST_KAFKA');
-      const [input, output, app] = [uniqueName('in'), uniqueName('out'), uniqueName('app')];
-      await topics([input, 1], [output, 1]);
+      const [input, output, app] = await inputOutputApp(1);
       const poison = { remaining: 1, matches: (key: string) => key === 'k2' };
       const streams = streamsOf(
         countingTopology({ applicationId: app, sourceTopics: [input], sinkTopic: output, poison }),
@@ -425,8 +422,7 @@ export function defineRuntimeScenarios(label: string, setup: () => Promise<Scena
     it('SHUTDOWN_APPLICATION stops every instance of the application', async (t) => {
       await ready;
       if (env === undefined) return t.skip('no TRIBUTARY_TEST_KAFKA');
-      const [input, output, app] = [uniqueName('in'), uniqueName('out'), uniqueName('app')];
-      await topics([input, 2], [output, 2]);
+      const [input, output, app] = await inputOutputApp(2);
       const poison = { remaining: 1, matches: (key: string) => key === 'k1' || key === 'k0' };
       const a = streamsOf(countingTopology({ applicationId: app, sourceTopics: [input], sinkTopic: output, poison }));
       const b = streamsOf(countingTopology({ applicationId: app, sourceTopics: [input], sinkTopic: output, poison }));
