@@ -7,7 +7,6 @@
  * - Assignment userData (leader → each member): its active tasks, every instance's endpoint with the partitions
  *   it owns (for interactive queries), and an error code that all members act on.
  */
-import type { TopicPartition } from '../kafka/backend.ts';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -82,12 +81,6 @@ export function decodeAssignmentInfo(data: Buffer): AssignmentInfo {
     errorCode: Number(parsed.errorCode ?? 0) as AssignorError,
     errorMessage: typeof parsed.errorMessage === 'string' ? parsed.errorMessage : undefined,
   };
-}
-
-/** Parses a "topic-partition" key back (the topic may itself contain dashes). */
-export function parseTopicPartitionKey(key: string): TopicPartition {
-  const dash = key.lastIndexOf('-');
-  return { topic: key.slice(0, dash), partition: Number(key.slice(dash + 1)) };
 }
 
 function parseJson(data: Buffer): Record<string, any> | undefined {

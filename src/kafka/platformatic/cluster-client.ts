@@ -218,10 +218,3 @@ export async function sendAllowingErrors<Args extends unknown[], R>(
 export function quoteAll(names: readonly string[]): string {
   return names.map((n) => `"${n}"`).join(', ');
 }
-
-export function firstMessage(error: unknown): string {
-  return flattenErrors(error)
-    .map((e) => e.message)
-    .filter(Boolean)
-    .join('; ');
-}

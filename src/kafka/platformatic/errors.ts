@@ -62,10 +62,6 @@ export function isNetworkError(error: unknown): boolean {
 const FENCING = ['PRODUCER_FENCED', 'INVALID_PRODUCER_EPOCH', 'TRANSACTIONAL_ID_NOT_FOUND', 'FENCED_INSTANCE_ID'];
 const GENERATION_LOST = ['ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID', 'REBALANCE_IN_PROGRESS', 'FENCED_MEMBER_EPOCH'];
 
-export function isFencing(error: unknown): boolean {
-  return hasProtocolError(error, ...FENCING);
-}
-
 export function isGenerationLost(error: unknown): boolean {
   return hasProtocolError(error, ...GENERATION_LOST);
 }
