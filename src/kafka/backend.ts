@@ -351,6 +351,15 @@ export class ConfigError extends KafkaBackendError {
   }
 }
 
+/** Both backends refuse a new topic without a positive whole number of partitions, with the same message. */
+export function checkPartitionCount(topic: NewTopic): void {
+  if (!Number.isInteger(topic.partitions) || topic.partitions < 1) {
+    throw new KafkaBackendError(
+      `topic "${topic.name}": partitions must be a positive integer, got ${topic.partitions}`,
+    );
+  }
+}
+
 export function topicPartitionKey(tp: TopicPartition): string {
   return `${tp.topic}-${tp.partition}`;
 }

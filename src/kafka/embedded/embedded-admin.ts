@@ -1,5 +1,6 @@
 import {
   type Admin,
+  checkPartitionCount,
   type GroupDescription,
   type GroupListing,
   type IsolationLevel,
@@ -30,11 +31,7 @@ export class EmbeddedAdmin implements Admin {
     const created = new Set<string>();
     for (const topic of topics) {
       validateTopicName(topic.name);
-      if (!Number.isInteger(topic.partitions) || topic.partitions < 1) {
-        throw new KafkaBackendError(
-          `topic "${topic.name}": partitions must be a positive integer, got ${topic.partitions}`,
-        );
-      }
+      checkPartitionCount(topic);
       const replicationFactor = topic.replicationFactor ?? 1;
       if (replicationFactor !== 1 && replicationFactor !== -1) {
         throw new KafkaBackendError(

@@ -1,6 +1,7 @@
 import { Admin as ClientAdmin, FetchIsolationLevels, ListOffsetTimestamps } from '@platformatic/kafka';
 import {
   type Admin,
+  checkPartitionCount,
   type GroupDescription,
   type GroupListing,
   type IsolationLevel,
@@ -43,7 +44,7 @@ export class PlatformaticAdmin implements Admin {
     try {
       return await operation();
     } catch (error) {
-      throw toBackendError(error, { addresses: this.#config.bootstrapServers, action, topics });
+      throw toBackendError(error, this.#context(action, topics));
     }
   }
 
@@ -52,11 +53,7 @@ export class PlatformaticAdmin implements Admin {
       if (!topic || typeof topic.name !== 'string' || topic.name.length === 0) {
         throw new KafkaBackendError(`createTopics: every topic needs a non-empty name, got ${JSON.stringify(topic)}`);
       }
-      if (!Number.isInteger(topic.partitions) || topic.partitions < 1) {
-        throw new KafkaBackendError(
-          `topic "${topic.name}": partitions must be a positive integer, got ${topic.partitions}`,
-        );
-      }
+      checkPartitionCount(topic);
     }
     // One request per topic: configs apply to a whole request.
     await Promise.all(
@@ -77,11 +74,7 @@ export class PlatformaticAdmin implements Admin {
           const detail = flattenErrors(error)
             .map((e) => (e as { serverErrorMessage?: string }).serverErrorMessage)
             .find(Boolean);
-          const mapped = toBackendError(error, {
-            addresses: this.#config.bootstrapServers,
-            action: `creating topic "${topic.name}"`,
-            topics: [topic.name],
-          });
+          const mapped = toBackendError(error, this.#context(`creating topic "${topic.name}"`, [topic.name]));
           throw detail
             ? new KafkaBackendError(`creating topic "${topic.name}" failed: ${detail}`, { cause: mapped })
             : mapped;
