@@ -17,6 +17,11 @@ async function drain(fetcher: Fetcher, expected: number, timeoutMs = 15_000): Pr
   return out;
 }
 
+/** The values of fetched batches as strings, in order. */
+function valuesOf(batches: readonly FetchedBatch[]): (string | undefined)[] {
+  return batches.flatMap((b) => b.records.map((r) => r.value?.toString()));
+}
+
 describe('PlatformaticBackend producer and fetcher on real Kafka', {
   skip: kafkaAddress ? false : 'no TRIBUTARY_TEST_KAFKA',
 }, () => {
@@ -96,7 +101,7 @@ describe('PlatformaticBackend producer and fetcher on real Kafka', {
 
     const committed = backend.createFetcher({ isolationLevel: 'read_committed' });
     committed.assign([{ topic, partition: 0 }]);
-    const seen = (await drain(committed, 1)).flatMap((b) => b.records.map((r) => r.value?.toString()));
+    const seen = valuesOf(await drain(committed, 1));
     assert.deepEqual(seen, ['c1']);
     // Two data batches plus two markers: the position moves past the commit marker.
     const more = await committed.poll(300);
@@ -105,7 +110,7 @@ describe('PlatformaticBackend producer and fetcher on real Kafka', {
 
     const uncommitted = backend.createFetcher({ isolationLevel: 'read_uncommitted' });
     uncommitted.assign([{ topic, partition: 0 }]);
-    const all = (await drain(uncommitted, 3)).flatMap((b) => b.records.map((r) => r.value?.toString()));
+    const all = valuesOf(await drain(uncommitted, 3));
     assert.deepEqual(all, ['a1', 'a2', 'c1']);
     await committed.close();
     await uncommitted.close();
@@ -144,7 +149,7 @@ describe('PlatformaticBackend producer and fetcher on real Kafka', {
     assert.equal(unacked[0].offset, -1, 'acks 0 reports no offset');
     const fetcher = backend.createFetcher();
     fetcher.assign([{ topic, partition: 0 }]);
-    const values = (await drain(fetcher, 3)).flatMap((b) => b.records.map((r) => r.value?.toString()));
+    const values = valuesOf(await drain(fetcher, 3));
     assert.deepEqual(values, ['a', 'b', 'c']);
     await Promise.all([leaderOnly.close(), fireAndForget.close(), fetcher.close()]);
   });
@@ -184,7 +189,7 @@ describe('PlatformaticBackend producer and fetcher on real Kafka', {
 
     const fetcher = backend.createFetcher({ isolationLevel: 'read_committed' });
     fetcher.assign([{ topic, partition: 0 }]);
-    const values = (await drain(fetcher, 3)).flatMap((b) => b.records.map((r) => r.value?.toString()));
+    const values = valuesOf(await drain(fetcher, 3));
     assert.deepEqual(values, ['a', 'b', 'd']);
     await fetcher.close();
   });
