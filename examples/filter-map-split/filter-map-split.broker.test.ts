@@ -4,9 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { partitionForKey } from '../../src/kafka/partitioner.ts';
 import { KafkaStreams } from '../../src/runtime/kafka-streams.ts';
-import { readTopic, uniqueName } from '../../src/runtime/test-support/runtime-harness.ts';
+import { produceStrings, readTopic, uniqueName } from '../../src/runtime/test-support/runtime-harness.ts';
 import { recreateTopics, testBackends } from '../../src/runtime/test-support/test-backends.ts';
 import {
   buildFilterMapSplitTopology,
@@ -36,19 +35,12 @@ for (const target of testBackends) {
           [LARGE_ORDERS_TOPIC, 2],
           [SMALL_ORDERS_TOPIC, 2],
         ]);
-        const producer = await backend.createProducer();
-        await producer.send(
-          ORDERS.map((order) => {
-            const key = Buffer.from(order.id);
-            return {
-              topic: ORDERS_TOPIC,
-              partition: partitionForKey(key, 2),
-              key,
-              value: Buffer.from(JSON.stringify(order)),
-            };
-          }),
+        await produceStrings(
+          backend,
+          ORDERS_TOPIC,
+          2,
+          ORDERS.map((order) => ({ key: order.id, value: JSON.stringify(order) })),
         );
-        await producer.close();
         const app = uniqueName('filter-map-split');
         const streams = new KafkaStreams(
           buildFilterMapSplitTopology(),

@@ -4,9 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { partitionForKey } from '../../src/kafka/partitioner.ts';
 import { KafkaStreams } from '../../src/runtime/kafka-streams.ts';
-import { readTopic, uniqueName } from '../../src/runtime/test-support/runtime-harness.ts';
+import { produceStrings, readTopic, uniqueName } from '../../src/runtime/test-support/runtime-harness.ts';
 import { recreateTopics, testBackends } from '../../src/runtime/test-support/test-backends.ts';
 import { buildPageViewsTopology, PAGE_VIEWS_TOPIC, type PageView, VIEWS_PER_USER_TOPIC } from './topology.ts';
 
@@ -29,21 +28,13 @@ for (const target of testBackends) {
       const backend = target.open();
       if (backend === undefined) return t.skip('no TRIBUTARY_TEST_KAFKA');
       const app = uniqueName('page-views');
-      const send = async (list: PageView[]) => {
-        const producer = await backend.createProducer();
-        await producer.send(
-          list.map((view) => {
-            const key = Buffer.from(view.page);
-            return {
-              topic: PAGE_VIEWS_TOPIC,
-              partition: partitionForKey(key, 3),
-              key,
-              value: Buffer.from(JSON.stringify(view)),
-            };
-          }),
+      const send = (list: PageView[]) =>
+        produceStrings(
+          backend,
+          PAGE_VIEWS_TOPIC,
+          3,
+          list.map((view) => ({ key: view.page, value: JSON.stringify(view) })),
         );
-        await producer.close();
-      };
       const config = { 'application.id': app, 'commit.interval.ms': 100, 'poll.ms': 50 };
       try {
         await recreateTopics(backend, [

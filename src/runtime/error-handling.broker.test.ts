@@ -10,10 +10,9 @@ import { Produced } from '../dsl/produced.ts';
 import { StreamsBuilder } from '../dsl/streams-builder.ts';
 import { DLQ_HEADER_MESSAGE, DLQ_HEADER_OFFSET } from '../errors/dead-letter-queue.ts';
 import { LogAndContinueExceptionHandler } from '../errors/deserialization-exception-handler.ts';
-import { partitionForKey } from '../kafka/partitioner.ts';
 import { Serdes } from '../serdes/serdes.ts';
 import { KafkaStreams } from './kafka-streams.ts';
-import { readTopic, uniqueName } from './test-support/runtime-harness.ts';
+import { produceStrings, readTopic, uniqueName } from './test-support/runtime-harness.ts';
 import { testBackends } from './test-support/test-backends.ts';
 
 for (const target of testBackends) {
@@ -28,15 +27,13 @@ for (const target of testBackends) {
           { name: output, partitions: 1, replicationFactor: 1 },
           { name: dlq, partitions: 1, replicationFactor: 1 },
         ]);
-        const producer = await backend.createProducer();
         const values = ['{"n":1}', '{not json', '{"n":3}'];
-        await producer.send(
-          values.map((value, i) => {
-            const key = Buffer.from(`k${i}`);
-            return { topic: input, partition: partitionForKey(key, 1), key, value: Buffer.from(value) };
-          }),
+        await produceStrings(
+          backend,
+          input,
+          1,
+          values.map((value, i) => ({ key: `k${i}`, value })),
         );
-        await producer.close();
 
         const builder = new StreamsBuilder();
         builder
