@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type KafkaCluster, startKafkaCluster } from '../src/harness/kafka-cluster.ts';
 
-const DEFAULT_PATTERNS = ['src/**/*.test.ts', 'examples/**/*.test.ts'];
+const DEFAULT_PATTERNS = ['src/**/*.test.ts', 'examples/**/*.test.ts', 'bench/**/*.test.ts'];
 const TEST_TIMEOUT_MS = 120_000;
 
 function log(message: string): void {
