@@ -369,7 +369,8 @@ export class StreamTaskImpl implements StreamTask, NodeHost {
 
   private sendDeadLetters(records: readonly import('./task-contract.ts').OutgoingRecord[] | undefined): void {
     if (records === undefined) return;
-    for (const record of records) this.env.collector.send(record);
+    // A copy: the collector owns what it is sent, and these came from the user's handler (maybe frozen or reused).
+    for (const record of records) this.env.collector.send({ ...record });
   }
 
   handleProcessingError(node: ProcessorNode, record: Record<unknown, unknown> | undefined, error: unknown): void {

@@ -34,6 +34,7 @@ export interface OutgoingRecord {
  * decides when to flush: the runtime batches to the producer, the test driver appends to its output topics.
  */
 export interface RecordCollector {
+  /** Takes ownership of `record`: callers pass a fresh object and never touch it again (the collector may fill in its partition). */
   send(record: OutgoingRecord): void;
   /** Partition count of an output topic, for partitioners (undefined when unknown). */
   partitionsFor(topic: string): number | undefined;
