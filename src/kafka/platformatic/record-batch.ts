@@ -102,9 +102,13 @@ function bytesSize(b: Buffer | null): number {
 
 function writeBytes(buf: Buffer, pos: number, b: Buffer | null): number {
   if (b === null) return writeVarint(buf, pos, -1);
-  pos = writeVarint(buf, pos, b.length);
-  b.copy(buf, pos);
-  return pos + b.length;
+  const length = b.length;
+  pos = writeVarint(buf, pos, length);
+  // Buffer#copy validates its arguments in JS before copying: for the small keys and values of most records a
+  // byte loop (up to 16 bytes) or TypedArray#set is measurably cheaper per record.
+  if (length <= 16) for (let i = 0; i < length; i++) buf[pos + i] = b[i];
+  else buf.set(b, pos);
+  return pos + length;
 }
 
 /** Approximate encoded size of a record, for splitting sends into batches below the broker's size limit. */
