@@ -71,7 +71,8 @@ function rate(side: SideResult): string {
   let text = fmtInt(side.recordsPerSec);
   if (side.timedOut) text += ` (timed out at ${fmtInt(side.processed)}/${fmtInt(side.expected)})`;
   const sink = side.raw.sinkRecords;
-  if (typeof sink === 'number' && sink < side.processed) text += ` (sink holds only ${fmtInt(sink)})`;
+  if (typeof sink === 'number' && sink < Math.min(side.processed, side.expected))
+    text += ` (sink holds only ${fmtInt(sink)})`;
   return text;
 }
 

@@ -3,6 +3,7 @@ import {
   Grouped,
   KafkaStreams,
   type KeyValueStore,
+  type ProcessingGuarantee,
   type Processor,
   type ProcessorContext,
   Produced,
@@ -26,6 +27,8 @@ export interface StreamsWorkloadOptions {
   readonly stateDir: string;
   readonly meter: Meter;
   readonly timeoutMs: number;
+  /** 'exactly_once_v2' for the -eos rows; default at_least_once. */
+  readonly processingGuarantee?: ProcessingGuarantee;
   /** Restore run: start over an empty state dir with the changelog of an earlier run, stop at RUNNING. */
   readonly restoreOnly?: boolean;
 }
@@ -71,7 +74,10 @@ export async function runStreamsWorkload(options: StreamsWorkloadOptions): Promi
     'application.id': options.applicationId,
     'bootstrap.servers': options.bootstrap,
     'state.dir': options.stateDir,
-    'commit.interval.ms': 30_000,
+    // Under exactly_once_v2 both sides keep their EOS default commit interval (100 ms), as Kafka Streams does.
+    ...(options.processingGuarantee === 'exactly_once_v2'
+      ? { 'processing.guarantee': 'exactly_once_v2' as const }
+      : { 'commit.interval.ms': 30_000 }),
     'max.poll.records': 1000,
     'auto.offset.reset': 'earliest',
   });
@@ -106,6 +112,7 @@ export async function runStreamsWorkload(options: StreamsWorkloadOptions): Promi
   const extra = {
     store: workload === 'passthrough' ? 'none' : 'in-memory',
     client: 'tributary',
+    processingGuarantee: options.processingGuarantee ?? 'at_least_once',
     ...(outputComplete === undefined ? {} : { outputComplete }),
   };
   await streams.close({ timeoutMs: 30_000 });

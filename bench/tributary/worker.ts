@@ -1,11 +1,12 @@
 /**
  * The Tributary side of `npm run bench`, one workload per process (so its CPU and RSS are its own):
  *   node bench/tributary/worker.ts WORKLOAD --bootstrap B --source T --records N [--sink S] [--app-id A]
- *        [--state-dir D] [--timeout-ms 180000]
+ *        [--state-dir D] [--timeout-ms 180000] [--guarantee at_least_once|exactly_once_v2]
  *   node bench/tributary/worker.ts raw-pipe --bootstrap B --topic T --records N --value-size 100
  * Prints one JSON line: the Meter's result, or {"na": "why"} when the workload cannot run yet.
  */
 import { parseArgs } from 'node:util';
+import type { ProcessingGuarantee } from '../../src/index.ts';
 import { runRawPipe } from '../raw-pipe.ts';
 import { Meter, peakRssBytes } from './meter.ts';
 import { runSeamWorkload } from './seam-workloads.ts';
@@ -24,6 +25,7 @@ const { values: opts } = parseArgs({
     'app-id': { type: 'string' },
     'state-dir': { type: 'string' },
     'timeout-ms': { type: 'string', default: '180000' },
+    guarantee: { type: 'string' },
   },
 });
 
@@ -66,6 +68,7 @@ async function main(): Promise<void> {
         stateDir: required('state-dir'),
         meter,
         timeoutMs: Number(opts['timeout-ms']),
+        processingGuarantee: processingGuarantee(),
       });
       return print(meter.result(workload, extra));
     }
@@ -87,6 +90,12 @@ async function main(): Promise<void> {
     default:
       return print({ na: `n/a (unknown workload "${workload}")` });
   }
+}
+
+function processingGuarantee(): ProcessingGuarantee | undefined {
+  const value = opts.guarantee;
+  if (value === undefined || value === 'at_least_once' || value === 'exactly_once_v2') return value;
+  throw new Error(`worker ${workload}: --guarantee must be at_least_once or exactly_once_v2, got "${value}"`);
 }
 
 /** The seam's own produce-then-fetch figures, from bench/raw-pipe.ts (written with the real backend). */

@@ -24,6 +24,8 @@ final class Loader {
         // --rate R: R records per second (0: as fast as possible). With a rate, every value starts with its
         // send time (epoch ms, int64) and nothing lingers, for the end-to-end latency run.
         long rate = args.number("rate", 0);
+        // --distinct-keys true: record i gets key i (every key distinct), for the many-keys count's memory figure.
+        boolean distinctKeys = args.string("distinct-keys", "false").equals("true");
         if (rate > 0 && valueSize < 8) throw new IllegalArgumentException("--rate needs --value-size of at least 8");
 
         Properties props = new Properties();
@@ -45,7 +47,8 @@ final class Loader {
                 byte[] value = new byte[valueSize];
                 random.nextBytes(value);
                 if (rate > 0) java.nio.ByteBuffer.wrap(value).putLong(0, System.currentTimeMillis());
-                producer.send(new ProducerRecord<>(topic, random.nextInt(keys), value), (meta, error) -> {
+                int key = distinctKeys ? (int) i : random.nextInt(keys);
+                producer.send(new ProducerRecord<>(topic, key, value), (meta, error) -> {
                     if (error != null) {
                         System.err.println("load of " + topic + " failed: " + error);
                         System.exit(3);

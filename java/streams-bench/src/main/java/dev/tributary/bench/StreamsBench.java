@@ -6,10 +6,11 @@ package dev.tributary.bench;
  * reason on stderr.
  *
  *   topics               --bootstrap B --create name:partitions,...
- *   load                 --bootstrap B --topic T --records N [--value-size 100] [--keys 10000]
+ *   load                 --bootstrap B --topic T --records N [--value-size 100] [--keys 10000] [--distinct-keys true]
  *   raw-consume          --bootstrap B --source T --records N
  *   raw-consume-produce  --bootstrap B --source T --sink S --records N
  *   passthrough          --bootstrap B --source T --sink S --records N --app-id A --state-dir D [--threads 1]
+ *                        [--guarantee at_least_once|exactly_once_v2]
  *   kv-store | count | windowed-count
  *                        --bootstrap B --source T --records N --app-id A --state-dir D [--store rocksdb|memory]
  */

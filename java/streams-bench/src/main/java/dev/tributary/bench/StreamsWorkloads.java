@@ -33,6 +33,7 @@ import org.apache.kafka.streams.state.WindowStore;
  * (commit.interval.ms 30 s, max.poll.records 1000, producer batch 128 KiB, earliest reset), but with Kafka
  * Streams' default producer linger (100 ms) instead of 5 s: see the sink watcher below.
  * --store rocksdb (Kafka Streams' default, persistent, cached) or memory (in-memory, cached).
+ * --guarantee at_least_once (default) or exactly_once_v2.
  */
 final class StreamsWorkloads {
     static final String STORE = "bench-store";
@@ -92,7 +93,11 @@ final class StreamsWorkloads {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, args.string("bootstrap"));
         props.put(StreamsConfig.STATE_DIR_CONFIG, args.string("state-dir"));
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
-        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 30_000);
+        // --guarantee exactly_once_v2: transactions, read_committed input, and Kafka Streams' EOS default commit
+        // interval (100 ms); Tributary's worker does the same. Otherwise SimpleBenchmark's 30 s.
+        String guarantee = args.string("guarantee", StreamsConfig.AT_LEAST_ONCE);
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
+        if (!guarantee.equals(StreamsConfig.EXACTLY_ONCE_V2)) props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 30_000);
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 1000);
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         // SimpleBenchmark lingers 5 s; here a sink run ends when its output is in the topic, so a 5 s linger would
@@ -134,6 +139,7 @@ final class StreamsWorkloads {
         extra.put("store", workload.contains("count") || workload.equals("kv-store")
                 ? (inMemory ? "in-memory, cached" : "rocksdb, cached") : "none");
         extra.put("client", "kafka-streams " + AppInfoParser.getVersion());
+        extra.put("processingGuarantee", guarantee);
         if (outputComplete != null) extra.put("outputComplete", outputComplete);
         String result = meter.json(workload, extra);
         // Leave the group on close (Kafka Streams stays by default), so a later run of the same application.id
