@@ -4,10 +4,11 @@
  * instances sharing the work with one stopped mid-stream and nothing lost.
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it, test } from 'node:test';
 import { KafkaStreams } from '../../src/runtime/kafka-streams.ts';
 import { produceStrings, readTopic, uniqueName, waitFor } from '../../src/runtime/test-support/runtime-harness.ts';
 import { recreateTopics, testBackends } from '../../src/runtime/test-support/test-backends.ts';
+import { countsIn, EXPECTED_DEMO_COUNTS, runMain } from './demo-run.ts';
 import { buildWordCountTopology, WORD_COUNT_INPUT, WORD_COUNT_OUTPUT, WORD_COUNT_STORE, words } from './topology.ts';
 
 const LINES = [
@@ -159,3 +160,13 @@ for (const target of testBackends) {
     });
   });
 }
+
+test('npm start with KAFKA set runs the same demo on real Kafka and exits 0', (t) => {
+  const kafka = process.env.TRIBUTARY_TEST_KAFKA;
+  if (!kafka) return t.skip('no TRIBUTARY_TEST_KAFKA');
+  const counts = countsIn(runMain({ ...process.env, KAFKA: kafka }));
+  // The example's topics hold the lines of the tests above too: the demo's counts are at least its own.
+  for (const [word, n] of Object.entries(EXPECTED_DEMO_COUNTS)) {
+    assert.ok((counts.get(word) ?? 0) >= n, `count of "${word}"`);
+  }
+});
