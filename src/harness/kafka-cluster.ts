@@ -18,7 +18,7 @@
  * down if this process dies without running any handler (SIGKILL, crash).
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -333,11 +333,6 @@ export async function startKafkaCluster(options: KafkaClusterOptions = {}): Prom
     },
   };
   return cluster;
-}
-
-/** Reads `cluster.env` of a running harness cluster (e.g. one started with `tributary kafka start --detach`). */
-export function readClusterEnv(baseDir: string): Map<string, string> {
-  return parseEnvLines(readFileSync(join(baseDir, 'cluster.env'), 'utf8'));
 }
 
 /**

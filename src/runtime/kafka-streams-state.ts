@@ -37,9 +37,4 @@ export function isValidTransition(from: KafkaStreamsState, to: KafkaStreamsState
   return VALID_NEXT[from].includes(to);
 }
 
-/** Whether the client is started and not shutting down (Java's State.isRunningOrRebalancing). */
-export function isRunningOrRebalancing(state: KafkaStreamsState): boolean {
-  return state === 'RUNNING' || state === 'REBALANCING';
-}
-
 export type StateListener = (newState: KafkaStreamsState, oldState: KafkaStreamsState) => void;
