@@ -1,6 +1,15 @@
 /** Factory for store suppliers and builders (Java's `Stores`). */
 import type { SerdeLike } from '../processor/internals/serde-like.ts';
 import { KeyValueStoreBuilder, type KeyValueStoreSupplier } from './store-builder.ts';
+import { WindowStoreBuilder, type WindowStoreSupplier } from './window-store-builder.ts';
+
+function checkMillis(store: string, what: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value < 0)
+    throw new RangeError(
+      `window store "${store}": ${what} must be a non-negative integer of milliseconds, got ${value}`,
+    );
+  return value;
+}
 
 export const Stores = {
   /** An in-memory key-value store; its changes are logged to a changelog topic unless logging is disabled. */
@@ -22,5 +31,39 @@ export const Stores = {
     valueSerde?: SerdeLike<V>,
   ): KeyValueStoreBuilder<K, V> {
     return new KeyValueStoreBuilder(supplier, keySerde, valueSerde);
+  },
+  /**
+   * An in-memory window store keeping windows of `windowSize` ms for `retentionPeriod` ms of stream time
+   * (both in milliseconds); `retainDuplicates` keeps every put (stream-stream joins) instead of the latest.
+   */
+  inMemoryWindowStore(
+    name: string,
+    retentionPeriod: number,
+    windowSize: number,
+    retainDuplicates: boolean,
+  ): WindowStoreSupplier {
+    if (typeof name !== 'string' || name.length === 0) throw new TypeError('a store needs a non-empty name');
+    checkMillis(name, 'retentionPeriod', retentionPeriod);
+    checkMillis(name, 'windowSize', windowSize);
+    if (windowSize > retentionPeriod)
+      throw new RangeError(
+        `The retention period of the window store ${name} must be no smaller than its window size. Got size=[${windowSize}], retention=[${retentionPeriod}]`,
+      );
+    return { name, kind: 'in-memory-window', retentionPeriod, windowSize, retainDuplicates: retainDuplicates === true };
+  },
+  windowStoreBuilder<K, V>(
+    supplier: WindowStoreSupplier,
+    keySerde?: SerdeLike<K>,
+    valueSerde?: SerdeLike<V>,
+  ): WindowStoreBuilder<K, V> {
+    return new WindowStoreBuilder(supplier, keySerde, valueSerde);
+  },
+  /** Same as windowStoreBuilder: every window store keeps a timestamp per value. */
+  timestampedWindowStoreBuilder<K, V>(
+    supplier: WindowStoreSupplier,
+    keySerde?: SerdeLike<K>,
+    valueSerde?: SerdeLike<V>,
+  ): WindowStoreBuilder<K, V> {
+    return new WindowStoreBuilder(supplier, keySerde, valueSerde);
   },
 } as const;

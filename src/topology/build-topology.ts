@@ -32,6 +32,20 @@ const CHANGELOG_TOPIC_CONFIGS: Readonly<Record<string, string>> = {
   'message.timestamp.type': 'CreateTime',
 };
 
+/**
+ * A store's changelog topic configs. Builders whose configs depend on the streams config (window stores:
+ * `windowstore.changelog.additional.retention.ms`) compute them through `changelogConfigs(config)`.
+ */
+function changelogConfigsOf(
+  builder: StoreBuilder,
+  config: Readonly<Record<string, unknown>>,
+): Readonly<Record<string, string>> {
+  const withConfig = builder as StoreBuilder & {
+    changelogConfigs?: (config: Readonly<Record<string, unknown>>) => Readonly<Record<string, string>>;
+  };
+  return withConfig.changelogConfigs === undefined ? builder.logConfig : withConfig.changelogConfigs(config);
+}
+
 export interface BuiltSubtopology extends SubtopologySpec {
   readonly blueprint: TaskBlueprint;
 }
@@ -198,7 +212,7 @@ export function buildTopology(topology: Topology, config: Readonly<Record<string
         name: changelog,
         kind: 'changelog',
         partitions: undefined,
-        configs: { ...CHANGELOG_TOPIC_CONFIGS, ...topology.stores.get(store)!.builder.logConfig },
+        configs: { ...CHANGELOG_TOPIC_CONFIGS, ...changelogConfigsOf(topology.stores.get(store)!.builder, config) },
       });
     }
     subtopologies.push({
