@@ -17,6 +17,19 @@ export const Stores = {
     if (typeof name !== 'string' || name.length === 0) throw new TypeError('a store needs a non-empty name');
     return { name, kind: 'in-memory' };
   },
+  /**
+   * A persistent key-value store (Java's RocksDB store; here LMDB) in `<state.dir>/<application.id>/<task>/<name>`:
+   * a restarted instance restores only the changelog after its checkpoint.
+   */
+  persistentKeyValueStore(name: string): KeyValueStoreSupplier {
+    if (typeof name !== 'string' || name.length === 0) throw new TypeError('a store needs a non-empty name');
+    return { name, kind: 'persistent' };
+  },
+  /** Same as persistentKeyValueStore: every persistent store keeps a timestamp per value. */
+  persistentTimestampedKeyValueStore(name: string): KeyValueStoreSupplier {
+    if (typeof name !== 'string' || name.length === 0) throw new TypeError('a store needs a non-empty name');
+    return { name, kind: 'persistent' };
+  },
   keyValueStoreBuilder<K, V>(
     supplier: KeyValueStoreSupplier,
     keySerde?: SerdeLike<K>,
