@@ -14,6 +14,8 @@ import type { TableSpec } from './internals/table-processors.ts';
 import type { KTable } from './ktable.ts';
 import type { Materialized } from './materialized.ts';
 import type { Named } from './named.ts';
+import { SessionWindowedKStream } from './session-windowed-kstream.ts';
+import { SessionWindows } from './session-windows.ts';
 
 export class KGroupedStream<K, V> extends AbstractStream<K, V> {
   /** @internal the Grouped name, which names the repartition topic */
@@ -98,6 +100,13 @@ export class KGroupedStream<K, V> extends AbstractStream<K, V> {
       named,
       (spec) => new StreamAggregateProcessor(spec, initializer, aggregator),
     );
+  }
+
+  /** Cuts each key's records into sessions for session-windowed aggregations (`count`, `reduce`, `aggregate`). */
+  windowedBy(windows: SessionWindows): SessionWindowedKStream<K, V>;
+  windowedBy(windows: SessionWindows): SessionWindowedKStream<K, V> {
+    if (windows instanceof SessionWindows) return new SessionWindowedKStream<K, V>(this, windows);
+    throw new TypeError('windowedBy needs SessionWindows (SessionWindows.ofInactivityGapWithNoGrace(...))');
   }
 
   /** Starts a cogroup: several grouped streams aggregated into one table, each with its own aggregator. */
