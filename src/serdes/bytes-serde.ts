@@ -4,6 +4,7 @@ import { describeValue, type Serde, SerializationException } from './serde.ts';
 function bytesSerde(name: string): Serde<Buffer> {
   return {
     name,
+    exactRoundTrip: true,
     serializer(topic, data) {
       if (data === null || data === undefined) return null;
       if (Buffer.isBuffer(data)) return data;

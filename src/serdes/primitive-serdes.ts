@@ -28,6 +28,7 @@ function integral(name: string, topic: string, data: unknown, min: number, max: 
 const SHORT = 'Serdes.Short()';
 export const shortSerde: Serde<number> = {
   name: SHORT,
+  exactRoundTrip: true,
   serializer(topic, data) {
     if (data === null || data === undefined) return null;
     const buffer = Buffer.allocUnsafe(2);
@@ -44,6 +45,7 @@ export const shortSerde: Serde<number> = {
 const INTEGER = 'Serdes.Integer()';
 export const integerSerde: Serde<number> = {
   name: INTEGER,
+  exactRoundTrip: true,
   serializer(topic, data) {
     if (data === null || data === undefined) return null;
     const buffer = Buffer.allocUnsafe(4);
@@ -60,6 +62,7 @@ export const integerSerde: Serde<number> = {
 const LONG = 'Serdes.Long()';
 export const longSerde: Serde<number> = {
   name: LONG,
+  exactRoundTrip: true,
   serializer(topic, data) {
     if (data === null || data === undefined) return null;
     if (typeof data !== 'number' || !Number.isSafeInteger(data)) {
@@ -96,6 +99,7 @@ const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 export const bigLongSerde: Serde<bigint> = {
   name: BIG_LONG,
+  exactRoundTrip: true,
   serializer(topic, data) {
     if (data === null || data === undefined) return null;
     if (typeof data !== 'bigint' || data < INT64_MIN || data > INT64_MAX) {

@@ -17,6 +17,12 @@ export interface Serde<T> {
   readonly deserializer: Deserializer<T>;
   /** Shown in errors, e.g. 'Serdes.Integer()'. */
   readonly name?: string;
+  /**
+   * True only when serializing what the deserializer returned gives back the very same bytes, whatever the
+   * topic and headers (Serdes.Integer(), Serdes.ByteArray(), ...; not JSON or String, whose bytes have several
+   * spellings). A sink may then write an untouched key's input bytes instead of serializing it again.
+   */
+  readonly exactRoundTrip?: boolean;
 }
 
 /** A key or value could not be converted (Java's `SerializationException`). Names the topic and the serde. */

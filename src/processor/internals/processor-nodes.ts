@@ -14,6 +14,11 @@ import type { RecordCollector } from './task-contract.ts';
 export interface NodeHost {
   handleProcessingError(node: ProcessorNode, record: Record<unknown, unknown> | undefined, error: unknown): void;
   recordContextInfo(): { topic: string | undefined; partition: number; offset: number; timestamp: number };
+  /**
+   * The input bytes of the record being processed when `key` is still the key its source deserialized with
+   * `serde` (so serializing it again with that serde would give the same bytes); undefined otherwise.
+   */
+  sourceKeyBytes(key: unknown, serde: SerdeLike<unknown>): Buffer | null | undefined;
 }
 
 export class ProcessorNode {
@@ -83,6 +88,8 @@ export class SinkNode extends ProcessorNode {
   private readonly valueSerde: SerdeLike<unknown>;
   private readonly partitioner: StreamPartitioner | undefined;
   private readonly collector: RecordCollector;
+  /** The key serde gives back input bytes unchanged: an untouched key is written as it was read. */
+  private readonly reuseKeyBytes: boolean;
 
   constructor(
     name: string,
@@ -100,12 +107,16 @@ export class SinkNode extends ProcessorNode {
     this.valueSerde = valueSerde;
     this.partitioner = partitioner;
     this.collector = collector;
+    this.reuseKeyBytes = keySerde.exactRoundTrip === true;
   }
 
   override process(record: Record<unknown, unknown>): void {
     try {
       const topic = this.topic ?? this.extractTopic(record);
-      const key = this.keySerde.serializer(topic, record.key, record.headers);
+      // A pass-through key (same serde on both sides, key not replaced) keeps its input bytes: no serializer
+      // call and no new Buffer per record.
+      let key = this.reuseKeyBytes ? this.host.sourceKeyBytes(record.key, this.keySerde) : undefined;
+      if (key === undefined) key = this.keySerde.serializer(topic, record.key, record.headers);
       const value = this.valueSerde.serializer(topic, record.value, record.headers);
       let partition: number | undefined;
       if (this.partitioner !== undefined) {

@@ -7,4 +7,6 @@ import type { RecordHeader } from '../../kafka/backend.ts';
 export interface SerdeLike<T> {
   serializer(topic: string, data: T, headers?: readonly RecordHeader[]): Buffer | null;
   deserializer(topic: string, data: Buffer | null, headers?: readonly RecordHeader[]): T;
+  /** serializer(deserializer(bytes)) gives back the same bytes (see src/serdes/serde.ts). */
+  readonly exactRoundTrip?: boolean;
 }

@@ -31,6 +31,7 @@ import type { ConsumedRecordInfo, TimestampExtractor } from '../timestamp-extrac
 import { PartitionQueue } from './partition-queue.ts';
 import { type NodeHost, ProcessorNode, SinkNode, SourceNode } from './processor-nodes.ts';
 import { PunctuationSchedule } from './punctuation-schedule.ts';
+import type { SerdeLike } from './serde-like.ts';
 import { resolveSerde, SerdeMissingError } from './serde-resolution.ts';
 import type { StreamTask, TaskEnvironment, TaskId, TopicPartitionOffsetMap } from './task-contract.ts';
 import { taskIdString } from './task-contract.ts';
@@ -266,6 +267,7 @@ export class StreamTaskImpl implements StreamTask, NodeHost {
     const ctx = this.context;
     ctx.queue = best;
     ctx.raw = raw;
+    ctx.sourceKey = record.key;
     ctx.currentTimestamp = timestamp;
     ctx.currentNode = best.source;
     ctx.forward(record);
@@ -414,6 +416,13 @@ export class StreamTaskImpl implements StreamTask, NodeHost {
       this.env.onSkippedRecord?.('processing error', err, queue.partition, raw.offset);
   }
 
+  sourceKeyBytes(key: unknown, serde: SerdeLike<unknown>): Buffer | null | undefined {
+    const ctx = this.context;
+    const raw = ctx.raw;
+    if (raw === undefined || key !== ctx.sourceKey || ctx.queue!.source.keySerde !== serde) return undefined;
+    return raw.key;
+  }
+
   recordContextInfo(): { topic: string | undefined; partition: number; offset: number; timestamp: number } {
     const ctx = this.context;
     const raw = ctx.raw;
@@ -541,6 +550,8 @@ class TaskProcessorContext {
   currentNode: ProcessorNode | undefined;
   queue: PartitionQueue | undefined;
   raw: ConsumedRecord | undefined;
+  /** The key deserialized from `raw` (meaningful only while `raw` is set). */
+  sourceKey: unknown;
   currentTimestamp = -1;
 
   constructor(task: StreamTaskImpl) {
