@@ -4,10 +4,16 @@
  * (`{ storeName: 'counts' }`) or chain like Java: `Materialized.as('counts').withValueSerde(Serdes.Long())`.
  */
 import type { SerdeLike } from '../processor/internals/serde-like.ts';
+import type { KeyValueStoreSupplier } from '../state/store-builder.ts';
 import { validateName } from './named.ts';
 
 export interface Materialized<K, V> {
   readonly storeName?: string;
+  /**
+   * The store to use (`Materialized.as(Stores.persistentKeyValueStore('counts'))`); without it the store is
+   * the type `default.dsl.store` names.
+   */
+  readonly storeSupplier?: KeyValueStoreSupplier;
   readonly keySerde?: SerdeLike<K>;
   readonly valueSerde?: SerdeLike<V>;
   /** Default true: changes go to a compacted changelog topic. */
@@ -18,6 +24,7 @@ export interface Materialized<K, V> {
 /** The chainable form returned by `Materialized.as/with`. */
 export class MaterializedBuilder<K, V> implements Materialized<K, V> {
   readonly storeName?: string;
+  readonly storeSupplier?: KeyValueStoreSupplier;
   readonly keySerde?: SerdeLike<K>;
   readonly valueSerde?: SerdeLike<V>;
   readonly loggingEnabled?: boolean;
@@ -55,11 +62,17 @@ export class MaterializedBuilder<K, V> implements Materialized<K, V> {
   }
 }
 
-/** Without type arguments the result fits any Materialized<K, V>; give them (`Materialized.as<string, Order>(...)`) to pin it. */
-function materializedAs(storeName: string): MaterializedBuilder<never, never>;
-function materializedAs<K, V>(storeName: string): MaterializedBuilder<K, V>;
-function materializedAs(storeName: string): MaterializedBuilder<unknown, unknown> {
-  return new MaterializedBuilder({ storeName: validateName(storeName, 'store') });
+/**
+ * A store name, or a store supplier (`Stores.persistentKeyValueStore('counts')`, which also names the store).
+ * Without type arguments the result fits any Materialized<K, V>; give them (`Materialized.as<string, Order>(...)`)
+ * to pin it.
+ */
+function materializedAs(store: string | KeyValueStoreSupplier): MaterializedBuilder<never, never>;
+function materializedAs<K, V>(store: string | KeyValueStoreSupplier): MaterializedBuilder<K, V>;
+function materializedAs(store: string | KeyValueStoreSupplier): MaterializedBuilder<unknown, unknown> {
+  if (typeof store === 'object' && store !== null && typeof store.name === 'string')
+    return new MaterializedBuilder({ storeName: validateName(store.name, 'store'), storeSupplier: store });
+  return new MaterializedBuilder({ storeName: validateName(store as string, 'store') });
 }
 
 export const Materialized = {

@@ -91,6 +91,8 @@ const DEFINITIONS: Readonly<Record<string, Kind>> = {
   'max.task.idle.ms': { type: 'int', default: 0, min: -1 },
   'max.poll.records': { type: 'int', default: 1000, min: 1 },
   'state.dir': { type: 'string', default: join(tmpdir(), 'kafka-streams') },
+  // Java's default is rocksDB; Tributary keeps in-memory (faster, no state.dir) and offers "rocksDB" (LMDB here).
+  'default.dsl.store': { type: 'enum', default: 'in_memory', values: ['in_memory', 'rocksDB'] },
   'replication.factor': { type: 'int', default: -1, min: -1 },
   'application.server': {
     type: 'string',

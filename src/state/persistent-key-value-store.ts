@@ -15,7 +15,8 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { open, type RootDatabase } from 'lmdb';
+import { createRequire } from 'node:module';
+import type { RootDatabase } from 'lmdb';
 import type { SerdeLike } from '../processor/internals/serde-like.ts';
 import { resolveSerde } from '../processor/internals/serde-resolution.ts';
 import type { RecordCollector, RestoreRecord } from '../processor/internals/task-contract.ts';
@@ -23,6 +24,13 @@ import { integerSerde, longSerde, shortSerde } from '../serdes/primitive-serdes.
 import { stringSerde } from '../serdes/string-serde.ts';
 import type { ManagedStore, StoreInitContext } from './internals/store-init-context.ts';
 import type { KeyValue, TimestampedKeyValueStore, ValueAndTimestamp } from './key-value-store.ts';
+
+// Loaded on first use: applications with in-memory stores only never load the native addon.
+let lmdbOpen: typeof import('lmdb').open | undefined;
+function openLmdb(): typeof import('lmdb').open {
+  lmdbOpen ??= (createRequire(import.meta.url)('lmdb') as typeof import('lmdb')).open;
+  return lmdbOpen;
+}
 
 /** LMDB's largest key as the `lmdb` package builds it. */
 const MAX_KEY_BYTES = 1978;
@@ -149,7 +157,7 @@ export class PersistentKeyValueStore<K, V> implements TimestampedKeyValueStore<K
     this.#directory = join(taskDirectory(stateDir as string, applicationId, context.taskId), this.name);
     try {
       mkdirSync(this.#directory, { recursive: true });
-      this.#db = open<Buffer, Buffer>({
+      this.#db = openLmdb()<Buffer, Buffer>({
         path: this.#directory,
         keyEncoding: 'binary',
         encoding: 'binary',

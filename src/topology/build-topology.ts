@@ -14,7 +14,7 @@ import type {
   TaskEnvironment,
   TaskId,
 } from '../processor/internals/task-contract.ts';
-import type { StoreBuilder } from '../state/store-builder.ts';
+import { type DslStoreType, KeyValueStoreBuilder, type StoreBuilder } from '../state/store-builder.ts';
 import type { NodeDefinition } from './internals/node-definitions.ts';
 import { type Topology, TopologyException } from './topology.ts';
 
@@ -127,6 +127,14 @@ function checkExplicitNaming(topology: Topology, config: Readonly<Record<string,
 
 let optimizationWarned = false;
 
+/** `default.dsl.store`: Tributary keeps `in_memory` as its default (Java's is `rocksDB`, here LMDB). */
+function dslStoreTypeFrom(config: Readonly<Record<string, unknown>>): DslStoreType {
+  const value = config['default.dsl.store'] ?? 'in_memory';
+  if (value !== 'in_memory' && value !== 'rocksDB')
+    throw new TopologyException(`default.dsl.store must be "in_memory" or "rocksDB", got ${JSON.stringify(value)}`);
+  return value;
+}
+
 export function buildTopology(topology: Topology, config: Readonly<Record<string, unknown>>): BuiltTopologyImpl {
   const applicationId = applicationIdFrom(config);
   checkExplicitNaming(topology, config);
@@ -202,7 +210,12 @@ export function buildTopology(topology: Topology, config: Readonly<Record<string
         throw new TopologyException(`node "${node.name}" has no parent`);
       }
     }
-    const storeBuilders: StoreBuilder[] = stores.map((name) => topology.stores.get(name)!.builder);
+    const dslStoreType = dslStoreTypeFrom(config);
+    const storeBuilders: StoreBuilder[] = stores.map((name) => {
+      const builder = topology.stores.get(name)!.builder;
+      // A DSL store the user did not choose a type for follows default.dsl.store (Java's DslStoreSuppliers).
+      return builder instanceof KeyValueStoreBuilder ? builder.withDslStoreType(dslStoreType) : builder;
+    });
     const subtopologyChangelogs = new Map<string, string>();
     for (const store of stores) {
       const changelog = changelogs.get(store);

@@ -6,7 +6,7 @@
  */
 import type { SerdeLike } from '../../processor/internals/serde-like.ts';
 import type { Processor } from '../../processor/processor.ts';
-import { KeyValueStoreBuilder } from '../../state/store-builder.ts';
+import { KeyValueStoreBuilder, type KeyValueStoreSupplier } from '../../state/store-builder.ts';
 import type { StreamPartitioner } from '../../topology/internals/node-definitions.ts';
 import { Topology } from '../../topology/topology.ts';
 import type { Materialized } from '../materialized.ts';
@@ -23,6 +23,8 @@ export interface StoreSpec<K, V> {
   readonly valueSerde: SerdeLike<V> | undefined;
   readonly loggingEnabled: boolean;
   readonly logConfig: Readonly<Record<string, string>>;
+  /** The store type the user chose (Materialized.as(supplier)); undefined: default.dsl.store decides. */
+  readonly supplier?: KeyValueStoreSupplier;
 }
 
 export interface RepartitionOptions {
@@ -82,16 +84,18 @@ export class InternalStreamsBuilder {
       valueSerde: materialized?.valueSerde ?? valueSerde,
       loggingEnabled: materialized?.loggingEnabled ?? true,
       logConfig: materialized?.logConfig ?? {},
+      supplier: materialized?.storeSupplier,
     };
   }
 
   addStore(spec: StoreSpec<any, any>, ...processorNames: string[]): void {
     const builder = new KeyValueStoreBuilder(
-      { name: spec.name, kind: 'in-memory' },
+      { name: spec.name, kind: spec.supplier?.kind ?? 'in-memory' },
       spec.keySerde,
       spec.valueSerde,
       spec.loggingEnabled,
       spec.logConfig,
+      spec.supplier === undefined,
     );
     this.topology.addStateStoreInternal(builder, !spec.queryable, ...processorNames);
     if (!spec.queryable) {
