@@ -13,9 +13,9 @@
  * writes the task's checkpoint.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
 import type { RootDatabase } from 'lmdb';
 import type { SerdeLike } from '../processor/internals/serde-like.ts';
 import { resolveSerde } from '../processor/internals/serde-resolution.ts';
