@@ -8,6 +8,7 @@ import type { Grouped } from './grouped.ts';
 import { AbstractStream } from './internals/abstract-stream.ts';
 import type { InternalStreamsBuilder } from './internals/internal-streams-builder.ts';
 import { ToStreamProcessor } from './internals/stream-processors.ts';
+import { suppressTable } from './internals/suppress-processor.ts';
 import {
   TableFilterProcessor,
   TableMapValuesProcessor,
@@ -18,6 +19,7 @@ import { KGroupedTable } from './kgrouped-table.ts';
 import { type KeyValuePair, KStream } from './kstream.ts';
 import type { Materialized } from './materialized.ts';
 import type { Named } from './named.ts';
+import type { Suppressed } from './suppressed.ts';
 
 /** Turns on old values upstream (materializing a source table if `force`); returns whether it could. */
 export type EnableSendingOldValues = (force: boolean) => boolean;
@@ -103,6 +105,15 @@ export class KTable<K, V> extends AbstractStream<K, V> {
     builder.addProcessor(name, () => new TableMapValuesProcessor(spec, mapper), this.nodeName);
     if (store?.queryable) builder.addStore(store, name);
     return this.derivedTable<VR>(name, store?.valueSerde, spec);
+  }
+
+  /**
+   * Holds updates back (Java's `suppress`): `Suppressed.untilWindowCloses(...)` emits one final result per
+   * window of a windowed table; `Suppressed.untilTimeLimit(ms, ...)` emits each key's latest update after `ms`
+   * of stream time. The buffer is logged to a changelog and restored on restart.
+   */
+  suppress(suppressed: Suppressed<K>): KTable<K, V> {
+    return suppressTable(this, suppressed);
   }
 
   /** The stream of this table's updates (a deletion arrives as a null value). */
