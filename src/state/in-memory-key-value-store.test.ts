@@ -171,3 +171,136 @@ test('string keys: strings with the same UTF-8 bytes (lone surrogates become U+F
     ['é'],
   );
 });
+
+test('string keys scan in UTF-8 byte order: characters above U+FFFF sort after U+E000..U+FFFF', () => {
+  const { store } = openStoreWith(Serdes.String());
+  for (const key of ['\u{1F600}', '\uFFFD', '\uE000', 'z', '\u{1F600}a', '\u00E9']) store.put(key, 1);
+  const expected = ['z', '\u00E9', '\uE000', '\uFFFD', '\u{1F600}', '\u{1F600}a'];
+  assert.deepEqual(
+    store.all().map((e) => e.key),
+    [...expected].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))),
+  );
+  assert.deepEqual(
+    store.all().map((e) => e.key),
+    expected,
+  );
+  assert.deepEqual(
+    store.range('\uFFFD', '\u{1F600}').map((e) => e.key),
+    ['\uFFFD', '\u{1F600}'],
+  );
+});
+
+test('long keys scan in the byte order of their int64 bytes (negative numbers last)', () => {
+  const { store } = openStoreWith(Serdes.Long());
+  const keys = [2 ** 40, -(2 ** 40), -1, 0, 5, Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER];
+  for (const key of keys) store.put(key, 1);
+  const bytes = (n: number) => {
+    const b = Buffer.alloc(8);
+    b.writeBigInt64BE(BigInt(n));
+    return b;
+  };
+  assert.deepEqual(
+    store.all().map((e) => e.key),
+    [...keys].sort((a, b) => Buffer.compare(bytes(a), bytes(b))),
+  );
+});
+
+test('keys of other serdes are compared by their bytes, scanned in byte order, logged and restored', () => {
+  // A serde whose equal objects have equal bytes: two objects with the same id are one key.
+  const idSerde: SerdeLike<{ id: string }> = {
+    serializer: (_topic, data) => (data === null ? null : Buffer.from(data.id, 'latin1')),
+    deserializer: (_topic, data) => ({ id: (data as Buffer).toString('latin1') }),
+  };
+  const { store, sent } = openStoreWith(idSerde);
+  store.put({ id: 'b' }, 1);
+  store.put({ id: '\u00ff' }, 2);
+  store.put({ id: 'a' }, 3);
+  store.put({ id: 'b' }, 4);
+  assert.equal(store.get({ id: 'b' }), 4);
+  assert.equal(store.approximateNumEntries(), 3);
+  assert.deepEqual(
+    store.all().map((e) => [e.key.id, e.value]),
+    [
+      ['a', 3],
+      ['b', 4],
+      ['\u00ff', 2],
+    ],
+  );
+  assert.deepEqual(
+    store.range({ id: 'aa' }, undefined).map((e) => e.key.id),
+    ['b', '\u00ff'],
+  );
+  store.delete({ id: 'a' });
+  store.flush();
+  assert.deepEqual(
+    sent.map((r) => [r.key?.toString('latin1'), r.value === null ? null : r.value.readInt32BE()]),
+    [
+      ['b', 4],
+      ['\u00ff', 2],
+      ['a', null],
+    ],
+  );
+  const restored = openStoreWith(idSerde).store;
+  restored.restoreBatch(sent.map((r) => ({ key: r.key, value: r.value, timestamp: 1, headers: [] })));
+  assert.deepEqual(
+    restored.all().map((e) => [e.key.id, e.value]),
+    [
+      ['b', 4],
+      ['\u00ff', 2],
+    ],
+  );
+});
+
+test('a key deleted and put again before the flush is one live entry, logged once with its latest value', () => {
+  const { store, sent } = openStoreWith(Serdes.Integer());
+  store.put(1, 10);
+  store.put(2, 20);
+  store.delete(1);
+  assert.equal(store.approximateNumEntries(), 1);
+  assert.deepEqual(
+    store.all().map((e) => e.key),
+    [2],
+  );
+  assert.equal(store.delete(1), undefined, 'already deleted');
+  store.put(1, 11);
+  assert.equal(store.approximateNumEntries(), 2);
+  store.delete(3); // absent: a tombstone, but no entry
+  assert.equal(store.approximateNumEntries(), 2);
+  assert.equal(store.get(3), undefined);
+  store.flush();
+  assert.deepEqual(
+    sent.map((r) => [r.key?.readInt32BE(), r.value === null ? null : r.value.readInt32BE()]),
+    [
+      [1, 11],
+      [2, 20],
+      [3, null],
+    ],
+  );
+  store.put(2, 21);
+  store.flush();
+  assert.deepEqual(
+    sent.slice(3).map((r) => [r.key?.readInt32BE(), r.value?.readInt32BE()]),
+    [[2, 21]],
+  );
+});
+
+test('many keys: deleted entries free their space for new keys, values and timestamps stay with their keys', () => {
+  const { store, sent } = openStoreWith(Serdes.Integer());
+  const n = 150_000; // more than two chunks of slots
+  for (let i = 0; i < n; i++) store.putWithTimestamp(i, i * 2, i);
+  for (let i = 0; i < n; i += 2) store.delete(i);
+  store.flush();
+  assert.equal(sent.length, n);
+  assert.equal(store.approximateNumEntries(), n / 2);
+  for (let i = 0; i < n; i += 2) store.putWithTimestamp(n + i, -i, 7);
+  assert.equal(store.approximateNumEntries(), n);
+  for (let i = 1; i < n; i += 2) assert.deepEqual(store.getWithTimestamp(i), { value: i * 2, timestamp: i });
+  for (let i = 0; i < n; i += 2) {
+    assert.equal(store.get(i), undefined);
+    assert.deepEqual(store.getWithTimestamp(n + i), { value: -i, timestamp: 7 });
+  }
+  const all = store.all();
+  assert.equal(all.length, n);
+  assert.deepEqual(all[0], { key: 1, value: 2 });
+  assert.deepEqual(all.at(-1), { key: 2 * n - 2, value: -(n - 2) });
+});

@@ -10,6 +10,7 @@ import { resolveSerde } from '../processor/internals/serde-resolution.ts';
 import type { RecordCollector, RestoreRecord } from '../processor/internals/task-contract.ts';
 import { integerSerde, longSerde, shortSerde } from '../serdes/primitive-serdes.ts';
 import { stringSerde } from '../serdes/string-serde.ts';
+import { KeyValueSlots } from './internals/key-value-slots.ts';
 import type { ManagedStore, StoreInitContext } from './internals/store-init-context.ts';
 import type { KeyValue, TimestampedKeyValueStore, ValueAndTimestamp } from './key-value-store.ts';
 
@@ -37,18 +38,44 @@ function nativeMapKeyFor(serde: SerdeLike<unknown>): NativeMapKey | undefined {
   return undefined;
 }
 
-interface Entry<K, V> {
-  readonly key: K;
-  readonly keyBytes: Buffer;
-  value: V;
-  timestamp: number;
+/**
+ * Serialized-key byte order (Java's in-memory store is a TreeMap of Bytes, compared unsigned) for natively
+ * keyed numbers: big-endian two's complement bytes put the non-negative numbers first, then the negative ones,
+ * each in numeric order (for any width).
+ */
+function compareTwosComplementBytes(a: MapKey, b: MapKey): number {
+  const x = a as number;
+  const y = b as number;
+  if (x < 0 !== y < 0) return x < 0 ? 1 : -1;
+  return x - y;
 }
 
-/** A change not yet written to the changelog; `deleted` entries log a tombstone. */
-interface PendingChange<K, V> {
-  entry: Entry<K, V>;
-  deleted: boolean;
+/**
+ * UTF-16 code units rank like UTF-8 bytes, except that surrogates (code points above U+FFFF) must sort after
+ * U+E000–U+FFFF: this moves them up. Enough at the first differing unit of two well-formed strings.
+ */
+const utf8Rank = (unit: number) => (unit < 0xd800 ? unit : unit >= 0xe000 ? unit - 0x800 : unit + 0x2000);
+
+/** UTF-8 byte order of two well-formed strings (natively keyed strings), without encoding them. */
+function compareUtf8Bytes(a: MapKey, b: MapKey): number {
+  const x = a as string;
+  const y = b as string;
+  const length = Math.min(x.length, y.length);
+  for (let i = 0; i < length; i++) {
+    const unitX = x.charCodeAt(i);
+    const unitY = y.charCodeAt(i);
+    if (unitX !== unitY) return utf8Rank(unitX) - utf8Rank(unitY);
+  }
+  return x.length - y.length;
 }
+
+/** Byte order of serialized keys held as latin1 strings (one char per byte). */
+function compareLatin1Bytes(a: MapKey, b: MapKey): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** V8's Map refuses its 2^24th entry ("Map maximum size exceeded"). */
+const MAX_MAP_ENTRIES = 2 ** 24;
 
 export class InMemoryKeyValueStore<K, V> implements TimestampedKeyValueStore<K, V>, ManagedStore {
   readonly name: string;
@@ -57,9 +84,13 @@ export class InMemoryKeyValueStore<K, V> implements TimestampedKeyValueStore<K, 
   private readonly explicitValueSerde: SerdeLike<V> | undefined;
   private keySerde!: SerdeLike<K>;
   private valueSerde!: SerdeLike<V>;
-  private readonly entries = new Map<MapKey, Entry<K, V>>();
-  private readonly pending = new Map<MapKey, PendingChange<K, V>>();
+  /** Map key → slot of the entry in {@link slots}. Also holds deleted keys whose tombstone is not logged yet. */
+  private readonly index = new Map<MapKey, number>();
+  private slots = new KeyValueSlots<MapKey, K, V>(false);
+  /** Deleted keys held in the index until the flush logs their tombstone. */
+  private unloggedDeletions = 0;
   private nativeMapKey: NativeMapKey | undefined;
+  private compareMapKeys: (a: MapKey, b: MapKey) => number = compareLatin1Bytes;
   private context: StoreInitContext | undefined;
   private collector: RecordCollector | undefined;
   private open = false;
@@ -77,6 +108,14 @@ export class InMemoryKeyValueStore<K, V> implements TimestampedKeyValueStore<K, 
     this.keySerde = resolveSerde(this.explicitKeySerde, context.config, 'key', where, fix);
     this.valueSerde = resolveSerde(this.explicitValueSerde, context.config, 'value', where, fix);
     this.nativeMapKey = nativeMapKeyFor(this.keySerde as SerdeLike<unknown>);
+    this.compareMapKeys =
+      this.nativeMapKey === undefined
+        ? compareLatin1Bytes
+        : this.nativeMapKey === nativeString
+          ? compareUtf8Bytes
+          : compareTwosComplementBytes;
+    // Natively keyed, the key is its Map key; otherwise the key object is kept beside its bytes.
+    if (this.index.size === 0) this.slots = new KeyValueSlots<MapKey, K, V>(this.nativeMapKey === undefined);
     this.context = context;
     this.changelogTopic = context.changelogTopic;
     this.collector = context.changelogTopic === undefined ? undefined : context.collector;
@@ -90,45 +129,57 @@ export class InMemoryKeyValueStore<K, V> implements TimestampedKeyValueStore<K, 
   // The last serialized primitive key: an aggregation reads and then writes the same key, so this halves the
   // serialization work on the hot path. Objects are not remembered (they could change between calls).
   private lastKey: unknown = undefined;
-  private lastKeyBytes: Buffer | undefined;
-  private lastMapKey = '';
+  private lastMapKey: string | undefined;
 
-  private serializeKey(key: K): Buffer {
-    if (key === this.lastKey && this.lastKeyBytes !== undefined) return this.lastKeyBytes;
-    const bytes = this.keySerde.serializer(this.changelogTopic ?? this.name, key);
-    if (bytes === null) throw new TypeError(`store "${this.name}" does not accept a null key`);
-    if (typeof key !== 'object') {
-      this.lastKey = key;
-      this.lastKeyBytes = bytes;
-      this.lastMapKey = bytes.toString('latin1');
-    } else {
-      this.lastKeyBytes = undefined;
-    }
-    return bytes;
-  }
-
+  /** The Map key of a key: the key itself when natively keyed, else its serialized bytes as latin1. */
   private mapKeyOf(key: K): MapKey {
     const native = this.nativeMapKey?.(key);
     if (native !== undefined) return native;
-    const bytes = this.serializeKey(key);
-    return bytes === this.lastKeyBytes ? this.lastMapKey : bytes.toString('latin1');
+    if (key === this.lastKey && this.lastMapKey !== undefined) return this.lastMapKey;
+    const bytes = this.keySerde.serializer(this.changelogTopic ?? this.name, key);
+    if (bytes === null) throw new TypeError(`store "${this.name}" does not accept a null key`);
+    if (this.nativeMapKey !== undefined) return this.nativeMapKeyOfBytes(bytes);
+    const mapKey = bytes.toString('latin1');
+    if (typeof key !== 'object') {
+      this.lastKey = key;
+      this.lastMapKey = mapKey;
+    }
+    return mapKey;
   }
 
-  /** The Map key of a key read back from the changelog, when the Map is keyed natively. */
-  private nativeMapKeyOf(key: K): MapKey {
-    const native = (this.nativeMapKey as NativeMapKey)(key);
+  /**
+   * The Map key of serialized key bytes in a natively keyed store (restore, or a key its serde accepts but
+   * the native check does not): the deserialized key, so that equal bytes mean the same Map key.
+   */
+  private nativeMapKeyOfBytes(bytes: Buffer): MapKey {
+    const native = (this.nativeMapKey as NativeMapKey)(
+      this.keySerde.deserializer(this.changelogTopic ?? this.name, bytes),
+    );
     if (native === undefined)
-      throw new TypeError(`store "${this.name}": the changelog holds a key its serde cannot use`);
+      throw new TypeError(`store "${this.name}": key bytes ${bytes.toString('hex')} do not read back as a key`);
     return native;
   }
 
+  /** The serialized key of an entry, from its Map key. */
+  private keyBytesOf(mapKey: MapKey): Buffer {
+    if (this.nativeMapKey === undefined) return Buffer.from(mapKey as string, 'latin1');
+    return this.keySerde.serializer(this.changelogTopic ?? this.name, mapKey as K) as Buffer;
+  }
+
+  private keyOf(slot: number): K {
+    return this.nativeMapKey === undefined ? this.slots.key(slot) : (this.slots.mapKey(slot) as K);
+  }
+
   getWithTimestamp(key: K): ValueAndTimestamp<V> | undefined {
-    const entry = this.entries.get(this.mapKeyOf(key));
-    return entry === undefined ? undefined : { value: entry.value, timestamp: entry.timestamp };
+    const slot = this.index.get(this.mapKeyOf(key));
+    if (slot === undefined) return undefined;
+    const value = this.slots.value(slot);
+    return value === undefined ? undefined : { value, timestamp: this.slots.timestamp(slot) };
   }
 
   get(key: K): V | undefined {
-    return this.entries.get(this.mapKeyOf(key))?.value;
+    const slot = this.index.get(this.mapKeyOf(key));
+    return slot === undefined ? undefined : this.slots.value(slot);
   }
 
   put(key: K, value: V | null | undefined): void {
@@ -136,43 +187,44 @@ export class InMemoryKeyValueStore<K, V> implements TimestampedKeyValueStore<K, 
   }
 
   putWithTimestamp(key: K, value: V | null | undefined, timestamp: number): void {
-    const native = this.nativeMapKey?.(key);
-    // Natively keyed: the key is serialized only when a new entry needs its bytes (for the changelog).
-    const keyBytes = native === undefined ? this.serializeKey(key) : undefined;
-    const mapKey =
-      native ?? (keyBytes === this.lastKeyBytes ? this.lastMapKey : (keyBytes as Buffer).toString('latin1'));
+    const mapKey = this.mapKeyOf(key);
     if (value === null || value === undefined) {
-      this.deleteMapKey(mapKey, key, keyBytes, timestamp);
+      this.deleteMapKey(mapKey, key, timestamp);
       return;
     }
-    let entry = this.entries.get(mapKey);
-    if (entry === undefined) {
-      entry = { key, keyBytes: keyBytes ?? this.serializeKey(key), value, timestamp };
-      this.entries.set(mapKey, entry);
-    } else {
-      entry.value = value;
-      entry.timestamp = timestamp;
-    }
-    if (this.collector !== undefined) this.markChanged(mapKey, entry, false);
+    let slot = this.index.get(mapKey);
+    if (slot === undefined) slot = this.addSlot(mapKey, key);
+    else if (this.slots.value(slot) === undefined) this.unloggedDeletions--;
+    this.slots.set(slot, value, timestamp);
+    if (this.collector !== undefined) this.slots.markChanged(slot);
   }
 
-  private markChanged(mapKey: MapKey, entry: Entry<K, V>, deleted: boolean): void {
-    const change = this.pending.get(mapKey);
-    if (change === undefined) this.pending.set(mapKey, { entry, deleted });
-    else {
-      change.entry = entry;
-      change.deleted = deleted;
+  private addSlot(mapKey: MapKey, key: K): number {
+    if (this.index.size >= MAX_MAP_ENTRIES - 1) {
+      throw new RangeError(
+        `store "${this.name}" is full: an in-memory store holds at most ${MAX_MAP_ENTRIES - 1} keys (the size limit of a JavaScript Map); spread the keys over more partitions or use a persistent store`,
+      );
     }
+    const slot = this.slots.allocate();
+    this.slots.setKeys(slot, mapKey, key);
+    this.index.set(mapKey, slot);
+    return slot;
   }
 
-  private deleteMapKey(mapKey: MapKey, key: K, keyBytes: Buffer | undefined, timestamp: number): V | undefined {
-    const previous = this.entries.get(mapKey);
-    if (previous !== undefined) this.entries.delete(mapKey);
+  private deleteMapKey(mapKey: MapKey, key: K, timestamp: number): V | undefined {
+    const slot = this.index.get(mapKey);
+    const previous = slot === undefined ? undefined : this.slots.value(slot);
     if (this.collector !== undefined) {
-      const bytes = keyBytes ?? previous?.keyBytes ?? this.serializeKey(key);
-      this.markChanged(mapKey, { key, keyBytes: bytes, value: undefined as V, timestamp }, true);
+      // Kept (with no value) until the flush logs its tombstone, in the order the key first changed.
+      const held = slot ?? this.addSlot(mapKey, key);
+      if (previous !== undefined || slot === undefined) this.unloggedDeletions++;
+      this.slots.set(held, undefined, timestamp);
+      this.slots.markChanged(held);
+    } else if (slot !== undefined) {
+      this.index.delete(mapKey);
+      this.slots.free(slot);
     }
-    return previous?.value;
+    return previous;
   }
 
   putIfAbsent(key: K, value: V): V | undefined {
@@ -187,25 +239,25 @@ export class InMemoryKeyValueStore<K, V> implements TimestampedKeyValueStore<K, 
 
   delete(key: K): V | undefined {
     const timestamp = this.context === undefined ? Date.now() : this.context.currentTimestamp();
-    const native = this.nativeMapKey?.(key);
-    if (native !== undefined) return this.deleteMapKey(native, key, undefined, timestamp);
-    const keyBytes = this.serializeKey(key);
-    return this.deleteMapKey(keyBytes.toString('latin1'), key, keyBytes, timestamp);
+    return this.deleteMapKey(this.mapKeyOf(key), key, timestamp);
   }
 
   private sortedEntries(from: K | undefined, to: K | undefined, reverse: boolean): KeyValue<K, V>[] {
-    const lower = from === undefined ? undefined : this.serializeKey(from);
-    const upper = to === undefined ? undefined : this.serializeKey(to);
-    const selected: Entry<K, V>[] = [];
-    for (const entry of this.entries.values()) {
-      if (lower !== undefined && Buffer.compare(entry.keyBytes, lower) < 0) continue;
-      if (upper !== undefined && Buffer.compare(entry.keyBytes, upper) > 0) continue;
-      selected.push(entry);
-    }
-    // Unsigned byte order of the serialized keys, as Java's in-memory store (a TreeMap of Bytes) iterates.
-    selected.sort((a, b) => Buffer.compare(a.keyBytes, b.keyBytes));
+    const lower = from === undefined ? undefined : this.mapKeyOf(from);
+    const upper = to === undefined ? undefined : this.mapKeyOf(to);
+    const compare = this.compareMapKeys;
+    const selected: number[] = [];
+    this.index.forEach((slot, mapKey) => {
+      if (this.slots.value(slot) === undefined) return; // deleted, tombstone not logged yet
+      if (lower !== undefined && compare(mapKey, lower) < 0) return;
+      if (upper !== undefined && compare(mapKey, upper) > 0) return;
+      selected.push(slot);
+    });
+    // The byte order of the serialized keys, as Java's in-memory store (a TreeMap of Bytes) iterates.
+    const slots = this.slots;
+    selected.sort((a, b) => compare(slots.mapKey(a), slots.mapKey(b)));
     if (reverse) selected.reverse();
-    return selected.map((entry) => ({ key: entry.key, value: entry.value }));
+    return selected.map((slot) => ({ key: this.keyOf(slot), value: slots.value(slot) as V }));
   }
 
   range(from: K | undefined, to: K | undefined): KeyValue<K, V>[] {
@@ -225,56 +277,70 @@ export class InMemoryKeyValueStore<K, V> implements TimestampedKeyValueStore<K, 
   }
 
   approximateNumEntries(): number {
-    return this.entries.size;
+    return this.index.size - this.unloggedDeletions;
   }
 
   restoreBatch(records: readonly RestoreRecord[]): void {
     const topic = this.changelogTopic ?? this.name;
     for (const record of records) {
       if (record.key === null) continue;
-      // Natively keyed, the Map key is the deserialized key; otherwise the bytes, and a tombstone needs no key.
-      const key =
-        this.nativeMapKey === undefined && record.value === null
-          ? undefined
-          : this.keySerde.deserializer(topic, record.key);
-      const mapKey = this.nativeMapKey === undefined ? record.key.toString('latin1') : this.nativeMapKeyOf(key as K);
+      // A string copy of the bytes when keyed by bytes: the fetched key is a view into a whole fetch response.
+      const mapKey =
+        this.nativeMapKey === undefined ? record.key.toString('latin1') : this.nativeMapKeyOfBytes(record.key);
+      let slot = this.index.get(mapKey);
       if (record.value === null) {
-        this.entries.delete(mapKey);
+        if (slot === undefined) continue;
+        if (this.slots.isChanged(slot)) {
+          // A change not logged yet: keep the slot for its (now tombstone) log record.
+          if (this.slots.value(slot) !== undefined) this.unloggedDeletions++;
+          this.slots.set(slot, undefined, record.timestamp);
+        } else {
+          this.index.delete(mapKey);
+          this.slots.free(slot);
+        }
         continue;
       }
       const value = this.valueSerde.deserializer(topic, record.value);
-      // A copy: the fetched key is a view into a whole fetch response, which a kept view would pin in memory.
-      this.entries.set(mapKey, {
-        key: key as K,
-        keyBytes: Buffer.from(record.key),
-        value,
-        timestamp: record.timestamp,
-      });
+      if (slot === undefined) {
+        const key = this.nativeMapKey === undefined ? this.keySerde.deserializer(topic, record.key) : (mapKey as K);
+        slot = this.addSlot(mapKey, key);
+      } else if (this.slots.value(slot) === undefined) this.unloggedDeletions--;
+      this.slots.set(slot, value, record.timestamp);
     }
   }
 
   flush(): void {
     const collector = this.collector;
-    if (collector === undefined || this.pending.size === 0) return;
+    const slots = this.slots;
+    const changed = slots.changedCount();
+    if (collector === undefined || changed === 0) return;
     const topic = this.changelogTopic!;
     const partition = this.context!.partition;
-    for (const change of this.pending.values()) {
-      const entry = change.entry;
+    for (let i = 0; i < changed; i++) {
+      const slot = slots.changedSlot(i);
+      const mapKey = slots.mapKey(slot);
+      const value = slots.value(slot);
       collector.send({
         topic,
         partition,
-        key: entry.keyBytes,
-        value: change.deleted ? null : this.valueSerde.serializer(topic, entry.value),
-        timestamp: entry.timestamp,
+        key: this.keyBytesOf(mapKey),
+        value: value === undefined ? null : this.valueSerde.serializer(topic, value),
+        timestamp: slots.timestamp(slot),
         headers: [],
       });
+      if (value === undefined) {
+        this.index.delete(mapKey);
+        slots.free(slot);
+        this.unloggedDeletions--;
+      }
     }
-    this.pending.clear();
+    slots.clearChanged();
   }
 
   close(): void {
     this.open = false;
-    this.entries.clear();
-    this.pending.clear();
+    this.index.clear();
+    this.slots.clear();
+    this.unloggedDeletions = 0;
   }
 }
