@@ -7,6 +7,9 @@ export { BranchedKStream } from './dsl/branched-kstream.ts';
 export { CogroupedKStream } from './dsl/cogrouped-kstream.ts';
 export type { ConsumedArgument, ConsumedBuilder, ConsumedWithSerdes, SerdeFor, StringLike } from './dsl/consumed.ts';
 export { Consumed } from './dsl/consumed.ts';
+export type { StrategyType } from './dsl/emit-strategy.ts';
+// Time windows (tumbling, hopping, sliding) and window stores
+export { EmitStrategy } from './dsl/emit-strategy.ts';
 export { GlobalKTable } from './dsl/global-ktable.ts';
 export type { GroupedBuilder } from './dsl/grouped.ts';
 export { Grouped } from './dsl/grouped.ts';
@@ -23,9 +26,15 @@ export type { ProducedBuilder } from './dsl/produced.ts';
 export { Produced } from './dsl/produced.ts';
 export type { RepartitionedBuilder } from './dsl/repartitioned.ts';
 export { Repartitioned } from './dsl/repartitioned.ts';
+export { SlidingWindows } from './dsl/sliding-windows.ts';
 export type { TableArguments } from './dsl/streams-builder.ts';
 // DSL, Processor API, state stores, topology and test driver
 export { StreamsBuilder } from './dsl/streams-builder.ts';
+export type { WindowMaterialized } from './dsl/time-windowed-kstream.ts';
+export { TimeWindowedKStream } from './dsl/time-windowed-kstream.ts';
+export { TimeWindows } from './dsl/time-windows.ts';
+export type { Window } from './dsl/windowed.ts';
+export { Windowed } from './dsl/windowed.ts';
 export {
   DLQ_HEADER_EXCEPTION,
   DLQ_HEADER_MESSAGE,
@@ -119,7 +128,10 @@ export { AT_LEAST_ONCE, EXACTLY_ONCE_V2 } from './runtime/streams-config.ts';
 export type { Deserializer, Serde, Serializer } from './serdes/serde.ts';
 export { SerializationException, serdeFrom } from './serdes/serde.ts';
 export { Serdes } from './serdes/serdes.ts';
+export { timeWindowedSerdeFrom } from './serdes/time-windowed-serde.ts';
+export { WindowedSerdes } from './serdes/windowed-serdes.ts';
 export { InMemoryKeyValueStore } from './state/in-memory-key-value-store.ts';
+export { InMemoryWindowStore } from './state/in-memory-window-store.ts';
 export type {
   KeyValueStore,
   ReadOnlyKeyValueStore,
@@ -131,6 +143,9 @@ export type { StateStore } from './state/state-store.ts';
 export type { KeyValueStoreSupplier, StoreBuilder } from './state/store-builder.ts';
 export { KeyValueStoreBuilder } from './state/store-builder.ts';
 export { Stores } from './state/stores.ts';
+export type { ReadOnlyWindowStore, TimestampedWindowStore, WindowStore } from './state/window-store.ts';
+export type { WindowStoreSupplier } from './state/window-store-builder.ts';
+export { WindowStoreBuilder } from './state/window-store-builder.ts';
 export { TestInputTopic } from './test-driver/test-input-topic.ts';
 export { TestOutputTopic } from './test-driver/test-output-topic.ts';
 export type { OutputRecord, TestRecord } from './test-driver/test-record.ts';

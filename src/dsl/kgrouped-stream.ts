@@ -16,6 +16,9 @@ import type { Materialized } from './materialized.ts';
 import type { Named } from './named.ts';
 import { SessionWindowedKStream } from './session-windowed-kstream.ts';
 import { SessionWindows } from './session-windows.ts';
+import { SlidingWindows } from './sliding-windows.ts';
+import { TimeWindowedKStream } from './time-windowed-kstream.ts';
+import { TimeWindows } from './time-windows.ts';
 
 export class KGroupedStream<K, V> extends AbstractStream<K, V> {
   /** @internal the Grouped name, which names the repartition topic */
@@ -104,9 +107,17 @@ export class KGroupedStream<K, V> extends AbstractStream<K, V> {
 
   /** Cuts each key's records into sessions for session-windowed aggregations (`count`, `reduce`, `aggregate`). */
   windowedBy(windows: SessionWindows): SessionWindowedKStream<K, V>;
-  windowedBy(windows: SessionWindows): SessionWindowedKStream<K, V> {
+  /** Cuts the stream into time windows (tumbling, hopping or sliding) for aggregations per key and window. */
+  windowedBy(windows: TimeWindows | SlidingWindows): TimeWindowedKStream<K, V>;
+  windowedBy(
+    windows: SessionWindows | TimeWindows | SlidingWindows,
+  ): SessionWindowedKStream<K, V> | TimeWindowedKStream<K, V> {
     if (windows instanceof SessionWindows) return new SessionWindowedKStream<K, V>(this, windows);
-    throw new TypeError('windowedBy needs SessionWindows (SessionWindows.ofInactivityGapWithNoGrace(...))');
+    if (windows instanceof TimeWindows || windows instanceof SlidingWindows)
+      return new TimeWindowedKStream<K, V>(this, windows);
+    throw new TypeError(
+      'windowedBy needs SessionWindows, TimeWindows or SlidingWindows (e.g. TimeWindows.ofSizeWithNoGrace(60_000))',
+    );
   }
 
   /** Starts a cogroup: several grouped streams aggregated into one table, each with its own aggregator. */

@@ -61,6 +61,14 @@ interface WindowEntry<K, V> {
 
 type Segment<K, V> = Map<MapKey, WindowEntry<K, V>>;
 
+function plainValueOf<V>(entry: WindowEntry<unknown, V>): V {
+  return entry.value;
+}
+
+function valueAndTimestampOf<V>(entry: WindowEntry<unknown, V>): ValueAndTimestamp<V> {
+  return { value: entry.value, timestamp: entry.timestamp };
+}
+
 function compareEntries(a: WindowEntry<unknown, unknown>, b: WindowEntry<unknown, unknown>): number {
   return Buffer.compare(a.keyBytes, b.keyBytes) || a.seqnum - b.seqnum;
 }
@@ -369,13 +377,54 @@ export class InMemoryWindowStore<K, V> implements TimestampedWindowStore<K, V>, 
     timeTo: number,
     backward: boolean,
   ): KeyValue<Windowed<K>, V>[] {
+    return this.fetchRangeOf(keyFrom, keyTo, timeFrom, timeTo, backward, plainValueOf);
+  }
+
+  fetchWithTimestamps(
+    keyFrom: K | undefined,
+    keyTo: K | undefined,
+    timeFrom: number,
+    timeTo: number,
+  ): KeyValue<Windowed<K>, ValueAndTimestamp<V>>[] {
+    return this.fetchRangeOf(keyFrom, keyTo, timeFrom, timeTo, false, valueAndTimestampOf);
+  }
+
+  backwardFetchWithTimestamps(
+    keyFrom: K | undefined,
+    keyTo: K | undefined,
+    timeFrom: number,
+    timeTo: number,
+  ): KeyValue<Windowed<K>, ValueAndTimestamp<V>>[] {
+    return this.fetchRangeOf(keyFrom, keyTo, timeFrom, timeTo, true, valueAndTimestampOf);
+  }
+
+  private fetchRangeOf<R>(
+    keyFrom: K | undefined,
+    keyTo: K | undefined,
+    timeFrom: number,
+    timeTo: number,
+    backward: boolean,
+    read: (entry: WindowEntry<K, V>) => R,
+  ): KeyValue<Windowed<K>, R>[] {
     this.removeExpiredSegments();
+    const minTime = this.minLiveTime(timeFrom);
+    if (timeTo < minTime) return [];
+    // One key (what windowed aggregations ask for): a direct lookup per window, no scan.
+    if (keyFrom !== undefined && keyFrom === keyTo && typeof keyFrom !== 'object') {
+      const mapKey = this.mapKeyOf(keyFrom);
+      const result: KeyValue<Windowed<K>, R>[] = [];
+      const windowSize = this.windowSize;
+      for (const start of this.startsBetween(minTime, timeTo)) {
+        for (let entry = this.segments.get(start)!.get(mapKey); entry !== undefined; entry = entry.next)
+          result.push({ key: { key: entry.key, window: { start, end: start + windowSize } }, value: read(entry) });
+      }
+      if (backward) result.reverse();
+      return result;
+    }
     const lower = keyFrom === undefined ? undefined : this.serializeKey(keyFrom);
     const upper = keyTo === undefined ? undefined : this.serializeKey(keyTo);
     if (lower !== undefined && upper !== undefined && Buffer.compare(lower, upper) > 0) return [];
-    const minTime = this.minLiveTime(timeFrom);
-    if (timeTo < minTime) return [];
-    return this.collect(this.startsBetween(minTime, timeTo), lower, upper, backward);
+    return this.collect(this.startsBetween(minTime, timeTo), lower, upper, backward, read);
   }
 
   fetchAll(timeFrom: number, timeTo: number): KeyValue<Windowed<K>, V>[] {
@@ -393,6 +442,7 @@ export class InMemoryWindowStore<K, V> implements TimestampedWindowStore<K, V>, 
       undefined,
       undefined,
       false,
+      plainValueOf,
     );
   }
 
@@ -403,17 +453,19 @@ export class InMemoryWindowStore<K, V> implements TimestampedWindowStore<K, V>, 
       undefined,
       undefined,
       true,
+      plainValueOf,
     );
   }
 
   /** The entries of the given windows with keys in `[lower, upper]`: by window start, then key bytes and sequence. */
-  private collect(
+  private collect<R>(
     starts: readonly number[],
     lower: Buffer | undefined,
     upper: Buffer | undefined,
     backward: boolean,
-  ): KeyValue<Windowed<K>, V>[] {
-    const result: KeyValue<Windowed<K>, V>[] = [];
+    read: (entry: WindowEntry<K, V>) => R,
+  ): KeyValue<Windowed<K>, R>[] {
+    const result: KeyValue<Windowed<K>, R>[] = [];
     const windowSize = this.windowSize;
     for (const start of starts) {
       const selected: WindowEntry<K, V>[] = [];
@@ -426,7 +478,7 @@ export class InMemoryWindowStore<K, V> implements TimestampedWindowStore<K, V>, 
       selected.sort(compareEntries);
       const end = start + windowSize;
       for (const entry of selected)
-        result.push({ key: { key: entry.key, window: { start, end } }, value: entry.value });
+        result.push({ key: { key: entry.key, window: { start, end } }, value: read(entry) });
     }
     if (backward) result.reverse();
     return result;

@@ -1,8 +1,8 @@
 /**
  * A window store (Java's `WindowStore`): values per key and window start time, kept for a retention period
  * (windows whose start is older than stream time minus retention are dropped). Results are arrays, oldest
- * window first, ordered by serialized key bytes then window start where several keys are returned (as Java's
- * iterators). The changelog topic (`<application.id>-<store>-changelog`, compact+delete) holds records keyed
+ * window first; where several keys are returned, ordered by window start, then serialized key bytes (as Java's
+ * InMemoryWindowStore iterates). The changelog topic (`<application.id>-<store>-changelog`, compact+delete) holds records keyed
  * as Java's `WindowKeySchema`: `[serialized key][window start, 8 bytes big-endian][sequence number, 4 bytes]`.
  */
 import type { Windowed } from '../dsl/windowed.ts';
@@ -42,4 +42,17 @@ export interface WindowStore<K, V> extends ReadOnlyWindowStore<K, V>, StateStore
 export interface TimestampedWindowStore<K, V> extends WindowStore<K, V> {
   fetchWithTimestamp(key: K, windowStartTime: number): ValueAndTimestamp<V> | undefined;
   putWithTimestamp(key: K, value: V | null | undefined, windowStartTime: number, timestamp: number): void;
+  /** As `fetch(keyFrom, keyTo, timeFrom, timeTo)`, with each value's timestamp (what windowed aggregations read). */
+  fetchWithTimestamps(
+    keyFrom: K | undefined,
+    keyTo: K | undefined,
+    timeFrom: number,
+    timeTo: number,
+  ): KeyValue<Windowed<K>, ValueAndTimestamp<V>>[];
+  backwardFetchWithTimestamps(
+    keyFrom: K | undefined,
+    keyTo: K | undefined,
+    timeFrom: number,
+    timeTo: number,
+  ): KeyValue<Windowed<K>, ValueAndTimestamp<V>>[];
 }
