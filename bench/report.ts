@@ -13,8 +13,15 @@ export type SideResult =
       readonly processed: number;
       readonly expected: number;
       readonly timedOut: boolean;
-      /** What the app printed, unchanged. */
+      /** Records per second between the 10% and the 90% mark (0: none). */
+      readonly steadyRecordsPerSec: number;
+      /** What the app printed, unchanged (with repeats: the run whose rate is the median). */
       readonly raw: Record<string, unknown>;
+      /** With repeats (--repeat N): how many runs, the slowest and fastest rate, and every run's output. */
+      readonly runs?: number;
+      readonly recordsPerSecMin?: number;
+      readonly recordsPerSecMax?: number;
+      readonly allRuns?: readonly Record<string, unknown>[];
     }
   | { readonly na: string };
 
@@ -58,17 +65,61 @@ export function sideResult(raw: Record<string, unknown> | undefined, why: string
     processed,
     expected: Number(raw.expected),
     timedOut: Boolean(raw.timedOut) || raw.outputComplete === false,
+    steadyRecordsPerSec: Math.max(Number(raw.recordsPerSecSteady) || 0, 0),
     raw,
   };
 }
 
+/**
+ * One side's figure over repeated runs of the same cell: the median of each column (rate, CPU, RSS, steady
+ * rate), the slowest and fastest rate, and the median-rate run as `raw`. A cell counts as timed out if any
+ * run did. No runs: `na` with `why`.
+ */
+export function repeatedSideResult(raws: readonly Record<string, unknown>[], why: string): SideResult {
+  const sides = raws
+    .map((raw) => sideResult(raw, why))
+    .filter((s): s is Extract<SideResult, { raw: unknown }> => !('na' in s));
+  if (sides.length === 0) return { na: why };
+  if (sides.length === 1) return sides[0];
+  const byRate = [...sides].sort((a, b) => a.recordsPerSec - b.recordsPerSec);
+  const middle = byRate[Math.floor((byRate.length - 1) / 2)];
+  return {
+    recordsPerSec: median(sides.map((s) => s.recordsPerSec)),
+    cpuSecondsPerMillion: median(sides.map((s) => s.cpuSecondsPerMillion)),
+    peakRssBytes: median(sides.map((s) => s.peakRssBytes)),
+    steadyRecordsPerSec: median(sides.map((s) => s.steadyRecordsPerSec)),
+    processed: Math.min(...sides.map((s) => s.processed)),
+    expected: middle.expected,
+    timedOut: sides.some((s) => s.timedOut),
+    raw: middle.raw,
+    runs: sides.length,
+    recordsPerSecMin: byRate[0].recordsPerSec,
+    recordsPerSecMax: byRate[byRate.length - 1].recordsPerSec,
+    allRuns: sides.map((s) => s.raw),
+  };
+}
+
+/** The median (the mean of the two middle values for an even count). */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
 const fmtInt = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '—');
+/** 1234567 → "1.23M", 98765 → "98.8k": the compact form of a min–max range. */
+const fmtShort = (n: number) =>
+  n >= 1e6 ? `${(n / 1e6).toPrecision(3)}M` : n >= 1e3 ? `${(n / 1e3).toPrecision(3)}k` : `${Math.round(n)}`;
 const fmt1 = (n: number) => (Number.isFinite(n) ? n.toFixed(n < 10 ? 2 : 1) : '—');
 const mib = (bytes: number) => (bytes > 0 ? `${Math.round(bytes / 1048576)}` : '—');
 
 function rate(side: SideResult): string {
   if ('na' in side) return side.na;
   let text = fmtInt(side.recordsPerSec);
+  if (side.runs !== undefined && side.recordsPerSecMin !== undefined && side.recordsPerSecMax !== undefined) {
+    text += ` (${fmtShort(side.recordsPerSecMin)}–${fmtShort(side.recordsPerSecMax)})`;
+  }
   if (side.timedOut) text += ` (timed out at ${fmtInt(side.processed)}/${fmtInt(side.expected)})`;
   const sink = side.raw.sinkRecords;
   if (typeof sink === 'number' && sink < Math.min(side.processed, side.expected))
@@ -83,8 +134,11 @@ function pair(t: SideResult, k: SideResult, pick: (s: Extract<SideResult, { raw:
 
 /** The one table: workload, both rates, ratio, CPU-seconds per million records, peak RSS. */
 export function renderTable(rows: readonly WorkloadRow[]): string {
+  const repeated = rows.some((r) => [r.tributary, r.kafkaStreams].some((s) => !('na' in s) && s.runs !== undefined));
+  const rates = repeated ? 'rec/s, median (min–max)' : 'rec/s';
+  const medians = repeated ? ', medians' : '';
   const lines = [
-    '| workload | input | Tributary rec/s | Kafka Streams rec/s | ratio T/KS | app CPU-s per M records (T / KS) | peak RSS MiB (T / KS) | steady 10–90% rec/s (T / KS) |',
+    `| workload | input | Tributary ${rates} | Kafka Streams ${rates} | ratio T/KS | app CPU-s per M records (T / KS${medians}) | peak RSS MiB (T / KS${medians}) | steady 10–90% rec/s (T / KS${medians}) |`,
     '|---|---|---:|---:|---:|---:|---:|---:|',
   ];
   for (const row of rows) {
@@ -93,7 +147,7 @@ export function renderTable(rows: readonly WorkloadRow[]): string {
     const ratio =
       'na' in t || 'na' in k || k.recordsPerSec <= 0 ? '—' : `${(t.recordsPerSec / k.recordsPerSec).toFixed(2)}×`;
     lines.push(
-      `| ${row.workload}${row.note ? ` (${row.note})` : ''} | ${row.input} | ${rate(t)} | ${rate(k)} | ${ratio} | ${pair(t, k, (s) => fmt1(s.cpuSecondsPerMillion))} | ${pair(t, k, (s) => mib(s.peakRssBytes))} | ${pair(t, k, (s) => (Number(s.raw.recordsPerSecSteady) > 0 ? fmtInt(Number(s.raw.recordsPerSecSteady)) : '—'))} |`,
+      `| ${row.workload}${row.note ? ` (${row.note})` : ''} | ${row.input} | ${rate(t)} | ${rate(k)} | ${ratio} | ${pair(t, k, (s) => fmt1(s.cpuSecondsPerMillion))} | ${pair(t, k, (s) => mib(s.peakRssBytes))} | ${pair(t, k, (s) => (s.steadyRecordsPerSec > 0 ? fmtInt(s.steadyRecordsPerSec) : '—'))} |`,
     );
   }
   return lines.join('\n');

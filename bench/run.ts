@@ -7,8 +7,11 @@
  *   --records N                     records per input (overrides the mode's count)
  *   --inputs 100x1,100x2,1024x1     value size x partitions of each input topic
  *   --workloads a,b                 only these: raw-consume, raw-consume-produce, passthrough, passthrough-eos,
- *                                   kv-store, kv-store-mem, count, count-eos, count-mem, windowed-count,
- *                                   count-10m-keys, count-10m-keys-mem
+ *                                   kv-store, kv-store-mem, count, count-mem, count-persistent, count-eos,
+ *                                   windowed-count, window-store, stream-table-join, stream-stream-join,
+ *                                   table-table-join, count-10m-keys, count-10m-keys-mem
+ *   --repeat N                      run each cell N times, Tributary and Kafka Streams interleaved; the table
+ *                                   shows medians and the min–max rate (default: full 3, quick 1)
  *   --big-keys                      also run count-10m-keys(-mem) (always on with --full): a count over
  *                                   N distinct keys on its own input, for both apps' peak RSS
  *   --big-keys-records N            N for those rows (default 10,000,000)
@@ -39,13 +42,19 @@ import {
   renderLatency,
   renderRestore,
   renderTable,
-  sideResult,
+  repeatedSideResult,
+  type SideResult,
   type WorkloadRow,
   writeReport,
 } from './report.ts';
 import { type RestoreResult, runRestore } from './restore.ts';
 import { sinkRecords } from './sink-records.ts';
 import { SinkWatcher } from './sink-watcher.ts';
+
+/** --full runs every cell this many times (median and min–max in the table); --quick once. */
+const FULL_REPEATS = 3;
+/** The event-time pair's timeline: records per millisecond of event time (see Workload.eventTime). */
+const EVENT_RECORDS_PER_MS = 1;
 
 interface Workload {
   /** The row's name; also the workload both programs run unless `program` says otherwise. */
@@ -58,6 +67,8 @@ interface Workload {
   readonly watchSink?: boolean;
   /** Extra options for the Java program only. */
   readonly javaOptions?: Readonly<Record<string, string>>;
+  /** Extra options for the Tributary worker only. */
+  readonly tributaryOptions?: Readonly<Record<string, string>>;
   /** Both apps run with processing.guarantee=exactly_once_v2 (the sink is then read with read_committed). */
   readonly exactlyOnce?: boolean;
   /**
@@ -65,6 +76,14 @@ interface Workload {
    * --inputs), and only with --full, --big-keys or when named in --workloads: it is there for peak RSS.
    */
   readonly bigKeys?: boolean;
+  /**
+   * Reads the input's event-time pair instead of its own topic: two topics of the input's shape loaded on one
+   * timeline, record i at base + i ms (the Java loader's --records-per-ms 1), so window stores and the
+   * stream-stream join's 10 s window hold a bounded, repeatable number of records. A `join` reads both.
+   */
+  readonly eventTime?: boolean;
+  /** Reads both topics of the event-time pair (--source, --source2); the meters count both inputs (2 × N). */
+  readonly join?: boolean;
 }
 
 /** The rows of the table, in order. Names are shared by both sides' programs. */
@@ -97,6 +116,13 @@ const WORKLOADS: readonly Workload[] = [
     javaOptions: { store: 'memory' },
   },
   {
+    name: 'count-persistent',
+    program: 'count',
+    description: 'count, Tributary with its persistent (lmdb) store vs Kafka Streams RocksDB',
+    sink: false,
+    tributaryOptions: { store: 'persistent' },
+  },
+  {
     name: 'count-eos',
     program: 'count',
     description: 'count under exactly_once_v2 (commit.interval.ms 100 both sides)',
@@ -104,6 +130,36 @@ const WORKLOADS: readonly Workload[] = [
     exactlyOnce: true,
   },
   { name: 'windowed-count', description: 'hopping windowed count 1000/500 ms', sink: false },
+  {
+    name: 'window-store',
+    description: 'processor with a window store: fetch keys k-10..k+10 over the last second, then put',
+    sink: false,
+    eventTime: true,
+  },
+  {
+    name: 'stream-table-join',
+    description: 'KStream.leftJoin(KTable), the table from the second input',
+    sink: false,
+    eventTime: true,
+    join: true,
+  },
+  {
+    name: 'stream-stream-join',
+    description: 'KStream.leftJoin(KStream, JoinWindows 10 s, no grace)',
+    sink: false,
+    eventTime: true,
+    join: true,
+  },
+  {
+    name: 'table-table-join',
+    description: 'KTable.leftJoin(KTable), both tables from stream inputs (toTable)',
+    sink: false,
+    eventTime: true,
+    join: true,
+    // With its record cache, Kafka Streams joins the tables' updates only when the cache flushes (at commit,
+    // after the run), so its rate would not include the join at all.
+    javaOptions: { 'cache-bytes': '0' },
+  },
   {
     name: 'count-10m-keys',
     program: 'count',
@@ -147,6 +203,7 @@ const { values: opts } = parseArgs({
     'no-restore': { type: 'boolean', default: false },
     'big-keys': { type: 'boolean', default: false },
     'big-keys-records': { type: 'string' },
+    repeat: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -183,6 +240,11 @@ const bigKeysRecords = Number(opts['big-keys-records'] ?? 10_000_000);
 if (!(Number.isInteger(bigKeysRecords) && bigKeysRecords > 0 && bigKeysRecords <= 2 ** 31)) {
   throw new Error(`--big-keys-records: "${opts['big-keys-records']}" is not a record count (1 .. 2^31)`);
 }
+// Each cell (workload × input × side) runs this many times, Tributary and Kafka Streams interleaved.
+const repeats = Number(opts.repeat ?? (mode === 'full' ? FULL_REPEATS : 1));
+if (!(Number.isInteger(repeats) && repeats >= 1 && repeats <= 20)) {
+  throw new Error(`--repeat: "${opts.repeat}" is not a run count (1 .. 20)`);
+}
 // SimpleBenchmark caps each run at 3 minutes; a run that hits it reports what it processed.
 const runTimeoutMs = Number(opts['timeout-ms'] ?? 180_000);
 
@@ -214,20 +276,33 @@ async function runAll(broker: BenchBroker, stateRoot: string): Promise<BenchRepo
   const bootstrap = broker.bootstrap;
   bootstrapInUse = bootstrap;
   const inputTopic = (input: Input) => `bench-${runId}-in-v${input.valueSize}-p${input.partitions}`;
-  const sinkTopic = (input: Input, w: Workload, impl: string) =>
-    `bench-${runId}-sink-${w.name}-${impl}-v${input.valueSize}-p${input.partitions}`;
+  // The event-time pair of an input: two topics of its shape on one timeline (window store, joins).
+  const pairTopics = (input: Input) =>
+    [
+      `bench-${runId}-ev-a-v${input.valueSize}-p${input.partitions}`,
+      `bench-${runId}-ev-b-v${input.valueSize}-p${input.partitions}`,
+    ] as const;
+  // One sink per run: the sink watcher and the sink check count what the topic holds.
+  const sinkTopic = (input: Input, w: Workload, impl: string, rep: number) =>
+    `bench-${runId}-sink-${w.name}-${impl}-v${input.valueSize}-p${input.partitions}${rep > 0 ? `-r${rep}` : ''}`;
 
   // Every topic up front, in one admin call (sinks get the input's partition count). The --inputs are only
   // created and loaded when a workload runs on them (count-10m-keys has its own input).
-  const inputsInUse = workloads.some((w) => !w.bigKeys) ? inputs : [];
+  const regular = workloads.filter((w) => !w.bigKeys);
+  const inputsInUse = regular.length > 0 ? inputs : [];
+  const needsOwnTopic = regular.some((w) => !w.eventTime);
+  const needsPair = regular.some((w) => w.eventTime);
   const specs: string[] = [];
   for (const input of inputsInUse) {
-    specs.push(`${inputTopic(input)}:${input.partitions}`);
+    if (needsOwnTopic) specs.push(`${inputTopic(input)}:${input.partitions}`);
+    if (needsPair) specs.push(...pairTopics(input).map((t) => `${t}:${input.partitions}`));
     for (const w of workloads.filter((x) => x.sink)) {
-      specs.push(
-        `${sinkTopic(input, w, 'java')}:${input.partitions}`,
-        `${sinkTopic(input, w, 'tributary')}:${input.partitions}`,
-      );
+      for (let rep = 0; rep < repeats; rep++) {
+        specs.push(
+          `${sinkTopic(input, w, 'java', rep)}:${input.partitions}`,
+          `${sinkTopic(input, w, 'tributary', rep)}:${input.partitions}`,
+        );
+      }
     }
   }
   const anchorRecords = inputs[0]?.records ?? defaultRecords;
@@ -243,16 +318,40 @@ async function runAll(broker: BenchBroker, stateRoot: string): Promise<BenchRepo
 
   // Load each input once with the Java producer (int32 keys as IntegerSerializer writes them).
   for (const input of inputsInUse) {
-    const load = await mustRun(
-      runJavaBench(
+    if (needsOwnTopic) {
+      const load = await mustRun(
+        runJavaBench(
+          'load',
+          { bootstrap, topic: inputTopic(input), records: input.records, 'value-size': input.valueSize, keys: 10_000 },
+          600_000,
+          `load ${inputTopic(input)} (${input.records} records)`,
+        ),
         'load',
-        { bootstrap, topic: inputTopic(input), records: input.records, 'value-size': input.valueSize, keys: 10_000 },
-        600_000,
-        `load ${inputTopic(input)} (${input.records} records)`,
-      ),
-      'load',
-    );
-    process.stderr.write(`    loaded at ${Math.round(Number(load.recordsPerSec))} rec/s\n`);
+      );
+      process.stderr.write(`    loaded at ${Math.round(Number(load.recordsPerSec))} rec/s\n`);
+    }
+    if (needsPair) {
+      // Record i of each topic at base + i ms; the timeline ends now (the broker refuses far-future timestamps).
+      const topics = pairTopics(input);
+      const load = await mustRun(
+        runJavaBench(
+          'load',
+          {
+            bootstrap,
+            topic: topics.join(','),
+            records: input.records,
+            'value-size': input.valueSize,
+            keys: 10_000,
+            'records-per-ms': EVENT_RECORDS_PER_MS,
+            'base-timestamp': Date.now() - Math.ceil(input.records / EVENT_RECORDS_PER_MS),
+          },
+          1_200_000,
+          `load ${topics.join(' and ')} (${input.records} records each, event time ${EVENT_RECORDS_PER_MS} record/ms)`,
+        ),
+        'load',
+      );
+      process.stderr.write(`    loaded at ${Math.round(Number(load.recordsPerSec))} rec/s\n`);
+    }
   }
 
   const latency: LatencyResult[] = [];
@@ -318,92 +417,115 @@ async function runAll(broker: BenchBroker, stateRoot: string): Promise<BenchRepo
     : await runAnchors(bootstrap, anchorTopic, seamPipeTopic, anchorRecords);
 
   const rows: WorkloadRow[] = [];
-  const runRow = async (w: Workload, input: Input, source: string, inputLabel: string, timeoutMs: number) => {
-    const common = { bootstrap, source, records: input.records, 'timeout-ms': timeoutMs };
-    const tag = `${w.name} ${input.valueSize}B×${input.partitions}p`;
-    let java: Record<string, unknown> | undefined;
-    let javaWhy = 'skipped';
-    if (!opts['skip-java']) {
-      const stateDir = join(stateRoot, `java-${w.name}-${input.valueSize}-${input.partitions}`);
-      const brokerCpu = brokerCpuMeter(broker);
-      const watch = await sinkWatch(w, sinkTopic(input, w, 'java'), input.records);
-      const run = await runJavaBench(
-        w.program ?? w.name,
-        {
-          ...common,
-          ...w.javaOptions,
-          ...(w.exactlyOnce ? { guarantee: 'exactly_once_v2' } : {}),
-          ...(w.sink ? { sink: sinkTopic(input, w, 'java') } : {}),
-          'app-id': `bench-${runId}-${w.name}-java-${input.valueSize}-${input.partitions}`,
-          'state-dir': stateDir,
-        },
-        timeoutMs + 60_000,
-        `kafka streams ${tag}`,
-        watch?.onLine,
-      );
-      await watch?.close();
-      java = await withSinkRecords(
-        withBrokerCpu(run.result, brokerCpu),
-        w.sink ? sinkTopic(input, w, 'java') : undefined,
-        w.exactlyOnce,
-      );
-      javaWhy = `failed (exit ${run.exitCode}): ${lastLine(run.stderrTail)}`;
-      rmSync(stateDir, { recursive: true, force: true });
-    }
-    let trib: Record<string, unknown> | undefined;
-    let tribWhy = 'skipped';
-    if (!opts['skip-tributary']) {
-      const stateDir = join(stateRoot, `tributary-${w.name}-${input.valueSize}-${input.partitions}`);
+  /** One run of one side of one cell: the app's JSON (with broker CPU and sink count), or why there is none. */
+  const runSide = async (
+    impl: 'java' | 'tributary',
+    w: Workload,
+    input: Input,
+    sources: readonly string[],
+    rep: number,
+    timeoutMs: number,
+  ): Promise<{ raw?: Record<string, unknown>; why: string }> => {
+    const tag = `${w.name} ${input.valueSize}B×${input.partitions}p${repeats > 1 ? ` run ${rep + 1}/${repeats}` : ''}`;
+    const suffix = `${input.valueSize}-${input.partitions}${rep > 0 ? `-r${rep}` : ''}`;
+    const sink = w.sink ? sinkTopic(input, w, impl, rep) : undefined;
+    const options: Record<string, string | number> = {
+      bootstrap,
+      source: sources[0],
+      ...(sources[1] ? { source2: sources[1] } : {}),
+      records: input.records,
+      'timeout-ms': timeoutMs,
+      ...(impl === 'java' ? w.javaOptions : w.tributaryOptions),
+      ...(w.exactlyOnce ? { guarantee: 'exactly_once_v2' } : {}),
+      ...(sink ? { sink } : {}),
+      'app-id': `bench-${runId}-${w.name}-${impl}-${suffix}`,
+      'state-dir': join(stateRoot, `${impl}-${w.name}-${suffix}`),
+    };
+    const brokerCpu = brokerCpuMeter(broker);
+    const watch = sink ? await sinkWatch(w, sink, input.records) : undefined;
+    try {
+      if (impl === 'java') {
+        const run = await runJavaBench(
+          w.program ?? w.name,
+          options,
+          timeoutMs + 60_000,
+          `kafka streams ${tag}`,
+          watch?.onLine,
+        );
+        await watch?.close();
+        const raw = await withSinkRecords(withBrokerCpu(run.result, brokerCpu), sink, w.exactlyOnce);
+        return { raw, why: `failed (exit ${run.exitCode}): ${lastLine(run.stderrTail)}` };
+      }
       const profileArgs = opts['cpu-prof']
         ? [
             '--cpu-prof',
             `--cpu-prof-dir=${resolve(opts['cpu-prof'])}`,
-            `--cpu-prof-name=${w.name}-v${input.valueSize}-p${input.partitions}.cpuprofile`,
+            `--cpu-prof-name=${w.name}-v${input.valueSize}-p${input.partitions}${rep > 0 ? `-r${rep}` : ''}.cpuprofile`,
           ]
         : [];
       const args = [...profileArgs, workerPath, w.program ?? w.name];
-      const options: Record<string, string | number> = {
-        ...common,
-        ...(w.sink ? { sink: sinkTopic(input, w, 'tributary') } : {}),
-        'app-id': `bench-${runId}-${w.name}-tributary-${input.valueSize}-${input.partitions}`,
-        'state-dir': stateDir,
-        ...(w.exactlyOnce ? { guarantee: 'exactly_once_v2' } : {}),
-      };
       for (const [k, v] of Object.entries(options)) args.push(`--${k}`, String(v));
-      const brokerCpu = brokerCpuMeter(broker);
-      const watch = await sinkWatch(w, sinkTopic(input, w, 'tributary'), input.records);
       const run = await runMeasuredChild(process.execPath, args, {
         timeoutMs: timeoutMs + 60_000,
         label: `tributary ${tag}`,
         onLine: watch?.onLine,
       });
       await watch?.close();
-      if (run.result && 'na' in run.result) {
-        tribWhy = String(run.result.na);
-      } else {
-        trib = await withSinkRecords(
-          withBrokerCpu(run.result, brokerCpu),
-          w.sink ? sinkTopic(input, w, 'tributary') : undefined,
-          w.exactlyOnce,
-        );
-        tribWhy = `failed (exit ${run.exitCode}): ${lastLine(run.stderrTail)}`;
-      }
-      rmSync(stateDir, { recursive: true, force: true });
+      if (run.result && 'na' in run.result) return { why: String(run.result.na) };
+      const raw = await withSinkRecords(withBrokerCpu(run.result, brokerCpu), sink, w.exactlyOnce);
+      return { raw, why: `failed (exit ${run.exitCode}): ${lastLine(run.stderrTail)}` };
+    } finally {
+      rmSync(String(options['state-dir']), { recursive: true, force: true });
     }
+  };
+  /**
+   * One row: each side `repeats` times, interleaved (KS, T, then T, KS, ...: neither side always runs on the
+   * warmer broker). A side that failed, was n/a or timed out is not run again.
+   */
+  const runRow = async (
+    w: Workload,
+    input: Input,
+    sources: readonly string[],
+    inputLabel: string,
+    timeoutMs: number,
+  ) => {
+    const started = Date.now();
+    const runs = { java: [] as Record<string, unknown>[], tributary: [] as Record<string, unknown>[] };
+    const why = { java: 'skipped', tributary: 'skipped' };
+    const stopped = { java: Boolean(opts['skip-java']), tributary: Boolean(opts['skip-tributary']) };
+    for (let rep = 0; rep < repeats; rep++) {
+      const order = rep % 2 === 0 ? (['java', 'tributary'] as const) : (['tributary', 'java'] as const);
+      for (const impl of order) {
+        if (stopped[impl]) continue;
+        const run = await runSide(impl, w, input, sources, rep, timeoutMs);
+        why[impl] = run.why;
+        if (run.raw) runs[impl].push(run.raw);
+        if (!run.raw || run.raw.timedOut === true || run.raw.outputComplete === false) stopped[impl] = true;
+      }
+    }
+    const tributary = repeatedSideResult(runs.tributary, why.tributary);
+    const kafkaStreams = repeatedSideResult(runs.java, why.java);
+    const note = rowNote(w, tributary, kafkaStreams);
     const row: WorkloadRow = {
       workload: w.name,
       input: inputLabel,
-      tributary: sideResult(trib, tribWhy),
-      kafkaStreams: sideResult(java, javaWhy),
-      ...(rowNote(w) ? { note: rowNote(w) } : {}),
+      tributary,
+      kafkaStreams,
+      ...(note ? { note } : {}),
     };
-    process.stderr.write(`${renderTable([row]).split('\n')[2]}\n`);
+    process.stderr.write(
+      `${renderTable([row]).split('\n')[2]}\n    (${Math.round((Date.now() - started) / 1000)} s)\n`,
+    );
     return row;
   };
   for (const input of inputsInUse) {
-    const inputLabel = `${input.records.toLocaleString('en-US')} × ${input.valueSize} B, ${input.partitions} partition${input.partitions > 1 ? 's' : ''}`;
-    for (const w of workloads.filter((x) => !x.bigKeys)) {
-      rows.push(await runRow(w, input, inputTopic(input), inputLabel, runTimeoutMs));
+    const shape = `${input.valueSize} B, ${input.partitions} partition${input.partitions > 1 ? 's' : ''}`;
+    for (const w of regular) {
+      const label = w.join
+        ? `2 × ${input.records.toLocaleString('en-US')} × ${shape}, event time`
+        : `${input.records.toLocaleString('en-US')} × ${shape}${w.eventTime ? ', event time' : ''}`;
+      const sources = w.eventTime ? pairTopics(input).slice(0, w.join ? 2 : 1) : [inputTopic(input)];
+      rows.push(await runRow(w, input, sources, label, runTimeoutMs));
     }
   }
   const bigKeyWorkloads = workloads.filter((w) => w.bigKeys);
@@ -425,7 +547,7 @@ async function runAll(broker: BenchBroker, stateRoot: string): Promise<BenchRepo
     const label = `${bigKeysRecords.toLocaleString('en-US')} × 100 B, 1 partition, ${bigKeysRecords.toLocaleString('en-US')} distinct keys`;
     // A store this size takes longer than SimpleBenchmark's 3 minutes to fill on this machine.
     const timeoutMs = Math.max(runTimeoutMs, bigKeysRecords / 20);
-    for (const w of bigKeyWorkloads) rows.push(await runRow(w, input, topic, label, timeoutMs));
+    for (const w of bigKeyWorkloads) rows.push(await runRow(w, input, [topic], label, timeoutMs));
   }
 
   return {
@@ -438,6 +560,8 @@ async function runAll(broker: BenchBroker, stateRoot: string): Promise<BenchRepo
       node: process.version,
       java: `JVM flags ${JAVA_OPTS.join(' ')}; Kafka Streams 1 stream thread`,
       workloads: workloads.map((w) => `${w.name}: ${w.description}`).join('; '),
+      repeats: `${repeats} run${repeats > 1 ? 's' : ''} per cell${repeats > 1 ? ' (Tributary and Kafka Streams interleaved; median, min–max)' : ''}`,
+      duration: `${Math.round((Date.now() - Date.parse(startedAt)) / 60_000)} min (the whole bench, broker start and loads included)`,
     },
     anchors,
     rows,
@@ -453,16 +577,26 @@ async function runAll(broker: BenchBroker, stateRoot: string): Promise<BenchRepo
       'Restore: a count over N mostly distinct keys fills the changelog (Kafka Streams with statestore.cache.max.bytes=0, default RocksDB store; Tributary in-memory store), then the same application.id starts over an empty state dir; start() → RUNNING is timed. rec/s = records the StateRestoreListener reported restored / that time (group join included).',
       'The -eos rows run both apps with processing.guarantee=exactly_once_v2 and its default commit.interval.ms (100 ms on both sides); everything else as the at-least-once rows. passthrough-eos ends when a read_committed consumer (in the bench process) has read the whole output, and the sink check reads the sink with read_committed.',
       `count-10m-keys(-mem) (with --full or --big-keys): a count over ${bigKeysRecords.toLocaleString('en-US')} distinct keys (record i has key i, 1 partition, loaded by the Java producer), for the apps' peak RSS: Tributary's in-memory store vs Kafka Streams' RocksDB (and its in-memory store in the -mem row), both with a changelog.`,
-      'Not measured yet: joins and windowed aggregation on the Tributary side (not built). One run per cell (no repetitions): on this shared 2-core machine expect ±30% between runs.',
+      'window-store and the joins read an event-time pair per input: two topics of the input’s shape loaded by the Java loader on one timeline (record i at base + i ms, 1 record/ms; uniform keys over 10,000), so the window store’s last second holds ~2 records of the 21 keys fetched and the stream-stream join’s ±10 s window ~2 records per key: a bounded, repeatable load (with load-time timestamps both topics fall into one window and every record joins every other record of its key). window-store is SimpleBenchmark’s streamprocesswithwindowstore (window 1000 ms, retention 3000 ms, no duplicates; Kafka Streams: persistent RocksDB with caching), keys fetched from max(0, k−10) to k+10.',
+      'Joins (SimpleBenchmark’s streamtablejoin, streamstreamjoin, tabletablejoin; the joiner returns the left value): rec/s counts the input records of both topics (2 × N), as both apps see them before the join; tables are built with stream(topic).toTable() so their input can be counted before the store and Kafka Streams’ cache (builder.table() would show only what the cache lets through). The join results each side emitted are in the row’s note (SimpleBenchmark counted join results instead; their number depends on the data and on cache flushes, not on the work done). stream-stream-join: JoinWindows.ofTimeDifferenceWithNoGrace(10 s); Kafka Streams’ join stores are RocksDB window stores (not cached).',
+      repeats > 1
+        ? `Every cell ran ${repeats} times (Tributary and Kafka Streams interleaved, KS first in odd runs); each column is the median over the runs, rec/s also gives the slowest and fastest run. A side that failed or timed out is not repeated. Every run in the JSON (allRuns).`
+        : 'One run per cell (--repeat N for medians): on this shared 2-core machine expect ±30% between runs.',
     ],
   };
 }
 
-function rowNote(w: Workload): string | undefined {
+function rowNote(w: Workload, t: SideResult, k: SideResult): string | undefined {
+  const outputs = (side: SideResult) =>
+    'na' in side || side.raw.joinOutputs === undefined ? '—' : Number(side.raw.joinOutputs).toLocaleString('en-US');
   const notes = [
     ...(w.name.startsWith('raw') ? ['Java: plain clients'] : []),
     ...(w.javaOptions?.store === 'memory' ? ['KS: in-memory store'] : []),
+    ...(w.javaOptions?.['cache-bytes'] === '0' ? ['KS: no record cache'] : []),
+    ...(w.tributaryOptions?.store === 'persistent' ? ['T: persistent store'] : []),
     ...(w.exactlyOnce ? ['exactly_once_v2'] : []),
+    // Both sides should emit about as many join results; a large gap means different semantics.
+    ...(w.join ? [`rec/s counts both inputs; join results T / KS: ${outputs(t)} / ${outputs(k)}`] : []),
   ];
   return notes.length > 0 ? notes.join('; ') : undefined;
 }

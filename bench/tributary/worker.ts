@@ -2,6 +2,8 @@
  * The Tributary side of `npm run bench`, one workload per process (so its CPU and RSS are its own):
  *   node bench/tributary/worker.ts WORKLOAD --bootstrap B --source T --records N [--sink S] [--app-id A]
  *        [--state-dir D] [--timeout-ms 180000] [--guarantee at_least_once|exactly_once_v2]
+ *        [--source2 T2] (the joins: the second input; the meter then expects 2 × N records)
+ *        [--store memory|persistent] (count: the store kind; default memory)
  *   node bench/tributary/worker.ts raw-pipe --bootstrap B --topic T --records N --value-size 100
  * Prints one JSON line: the Meter's result, or {"na": "why"} when the workload cannot run yet.
  */
@@ -10,7 +12,7 @@ import type { ProcessingGuarantee } from '../../src/index.ts';
 import { runRawPipe } from '../raw-pipe.ts';
 import { Meter, peakRssBytes } from './meter.ts';
 import { runSeamWorkload } from './seam-workloads.ts';
-import { runStreamsWorkload } from './streams-workloads.ts';
+import { missingApi, runStreamsWorkload } from './streams-workloads.ts';
 
 const [workload, ...rest] = process.argv.slice(2);
 const { values: opts } = parseArgs({
@@ -18,6 +20,8 @@ const { values: opts } = parseArgs({
   options: {
     bootstrap: { type: 'string' },
     source: { type: 'string' },
+    source2: { type: 'string' },
+    store: { type: 'string' },
     sink: { type: 'string' },
     topic: { type: 'string' },
     records: { type: 'string' },
@@ -57,12 +61,23 @@ async function main(): Promise<void> {
     }
     case 'passthrough':
     case 'kv-store':
-    case 'count': {
-      const meter = new Meter(Number(required('records')));
+    case 'count':
+    case 'windowed-count':
+    case 'window-store':
+    case 'stream-table-join':
+    case 'stream-stream-join':
+    case 'table-table-join': {
+      const missing = missingApi(workload, storeKind());
+      if (missing) return print({ na: `n/a (${missing})` });
+      const join = workload.endsWith('-join');
+      // A join's meter counts the records of both inputs.
+      const meter = new Meter(Number(required('records')) * (join ? 2 : 1));
       const extra = await runStreamsWorkload({
         workload,
         bootstrap: required('bootstrap'),
         source: required('source'),
+        source2: join ? required('source2') : undefined,
+        store: storeKind(),
         sink: opts.sink,
         applicationId: required('app-id'),
         stateDir: required('state-dir'),
@@ -85,11 +100,15 @@ async function main(): Promise<void> {
           restoreOnly: true,
         }),
       );
-    case 'windowed-count':
-      return print({ na: 'n/a (not built)' });
     default:
       return print({ na: `n/a (unknown workload "${workload}")` });
   }
+}
+
+function storeKind(): 'memory' | 'persistent' {
+  const value = opts.store ?? 'memory';
+  if (value === 'memory' || value === 'persistent') return value;
+  throw new Error(`worker ${workload}: --store must be memory or persistent, got "${value}"`);
 }
 
 function processingGuarantee(): ProcessingGuarantee | undefined {

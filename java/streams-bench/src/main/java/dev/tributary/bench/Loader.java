@@ -14,10 +14,15 @@ import org.apache.kafka.common.serialization.IntegerSerializer;
  * Loads an input topic the way SimpleBenchmark's load-one does with key skew 0: int32 keys drawn
  * uniformly from [0, keys), serialized by IntegerSerializer (4 bytes big-endian), random values of a
  * fixed size, timestamps = send time, partitioned by the default (murmur2) partitioner.
+ * With --records-per-ms R and --base-timestamp T the timestamps are event times instead: record i gets
+ * T + i / R (ms). The join inputs are loaded that way, two topics on one timeline, so that the stream-stream
+ * join's 10 s window matches a bounded number of records (with load-time timestamps both topics would fall
+ * into one window and every record would join every record of its key) and the run is repeatable.
  */
 final class Loader {
     static String run(BenchArgs args) throws Exception {
-        String topic = args.string("topic");
+        // --topic A,B: the same number of records into each topic in turn (one JVM start for a join's inputs).
+        String[] topics = args.string("topic").split(",");
         long records = args.number("records");
         int valueSize = (int) args.number("value-size", 100);
         int keys = (int) args.number("keys", 10_000);
@@ -26,6 +31,10 @@ final class Loader {
         long rate = args.number("rate", 0);
         // --distinct-keys true: record i gets key i (every key distinct), for the many-keys count's memory figure.
         boolean distinctKeys = args.string("distinct-keys", "false").equals("true");
+        // --records-per-ms R --base-timestamp T: event timestamps T + i / R instead of the send time.
+        long recordsPerMs = args.number("records-per-ms", 0);
+        long baseTimestamp = args.number("base-timestamp", 0);
+        if (recordsPerMs > 0 && baseTimestamp <= 0) throw new IllegalArgumentException("--records-per-ms needs --base-timestamp");
         if (rate > 0 && valueSize < 8) throw new IllegalArgumentException("--rate needs --value-size of at least 8");
 
         Properties props = new Properties();
@@ -38,7 +47,7 @@ final class Loader {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         long start = System.nanoTime();
         try (var producer = new KafkaProducer<>(props, new IntegerSerializer(), new ByteArraySerializer())) {
-            for (long i = 0; i < records; i++) {
+            for (String topic : topics) for (long i = 0; i < records; i++) {
                 if (rate > 0) {
                     long due = start + i * 1_000_000_000L / rate;
                     long wait = due - System.nanoTime();
@@ -48,7 +57,8 @@ final class Loader {
                 random.nextBytes(value);
                 if (rate > 0) java.nio.ByteBuffer.wrap(value).putLong(0, System.currentTimeMillis());
                 int key = distinctKeys ? (int) i : random.nextInt(keys);
-                producer.send(new ProducerRecord<>(topic, key, value), (meta, error) -> {
+                Long timestamp = recordsPerMs > 0 ? baseTimestamp + i / recordsPerMs : null;
+                producer.send(new ProducerRecord<>(topic, null, timestamp, key, value), (meta, error) -> {
                     if (error != null) {
                         System.err.println("load of " + topic + " failed: " + error);
                         System.exit(3);
@@ -60,11 +70,12 @@ final class Loader {
         double seconds = (System.nanoTime() - start) / 1e9;
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("workload", "load");
-        out.put("topic", topic);
-        out.put("records", records);
+        out.put("topic", String.join(",", topics));
+        out.put("records", records * topics.length);
         out.put("seconds", seconds);
-        out.put("recordsPerSec", records / seconds);
+        out.put("recordsPerSec", records * topics.length / seconds);
         out.put("rate", rate);
+        if (recordsPerMs > 0) out.put("eventTimeSpanMs", records / recordsPerMs);
         return Meter.toJson(out);
     }
 }

@@ -6,13 +6,16 @@ package dev.tributary.bench;
  * reason on stderr.
  *
  *   topics               --bootstrap B --create name:partitions,...
- *   load                 --bootstrap B --topic T --records N [--value-size 100] [--keys 10000] [--distinct-keys true]
+ *   load                 --bootstrap B --topic T[,T2] --records N [--value-size 100] [--keys 10000] [--distinct-keys true]
+ *                        [--records-per-ms R --base-timestamp MS] (event timestamps MS + i / R)
  *   raw-consume          --bootstrap B --source T --records N
  *   raw-consume-produce  --bootstrap B --source T --sink S --records N
  *   passthrough          --bootstrap B --source T --sink S --records N --app-id A --state-dir D [--threads 1]
  *                        [--guarantee at_least_once|exactly_once_v2]
- *   kv-store | count | windowed-count
+ *   kv-store | count | windowed-count | window-store
  *                        --bootstrap B --source T --records N --app-id A --state-dir D [--store rocksdb|memory]
+ *   stream-table-join | stream-stream-join | table-table-join
+ *                        the same and --source2 T2 (co-partitioned with T; the meter expects 2 × N input records)
  */
 public final class StreamsBench {
     public static void main(String[] argv) throws Exception {
