@@ -1,0 +1,128 @@
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.kstream.*;
+import org.apache.kafka.streams.test.TestRecord;
+
+/**
+ * Pipes the inputs given on stdin-free command lines through Kafka Streams' TopologyTestDriver for the
+ * time-windowed programs of src/dsl/time-windowed-kstream.java.test.ts and prints each output record as
+ * "[key@start/end]<TAB>value<TAB>timestamp" under "=== <scenario>". Inputs come from the args:
+ * "<scenario>" followed by the records as one argument "key,value,timestamp;key,value,timestamp;..." (value
+ * "null" is a null value). Record caching is off: Tributary forwards every update.
+ */
+public class WindowDriverOutputs {
+  public static void main(String[] args) {
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      System.out.println("=== " + args[i]);
+      run(args[i], args[i + 1]);
+    }
+  }
+
+  static Duration ms(long millis) {
+    return Duration.ofMillis(millis);
+  }
+
+  static Properties props() {
+    Properties p = new Properties();
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, "window-parity");
+    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);
+    p.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);
+    p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+    p.put("__emit.interval.ms.kstreams.windowed.aggregation__", 0L);
+    return p;
+  }
+
+  static <V> void print(TestOutputTopic<Windowed<String>, V> out) {
+    for (TestRecord<Windowed<String>, V> r : out.readRecordsToList()) {
+      System.out.println(r.key() + "\t" + r.value() + "\t" + r.timestamp());
+    }
+  }
+
+  static void run(String name, String records) {
+    StreamsBuilder b = new StreamsBuilder();
+    long size;
+    boolean longValues = true;
+    switch (name) {
+      case "hopping-count": {
+        size = 10;
+        b.<String, String>stream("in").groupByKey()
+            .windowedBy(TimeWindows.ofSizeWithNoGrace(ms(10)).advanceBy(ms(5)))
+            .count()
+            .toStream()
+            .to("out", Produced.with(WindowedSerdes.timeWindowedSerdeFrom(String.class, size), Serdes.Long()));
+        break;
+      }
+      case "tumbling-aggregate-grace": {
+        size = 10;
+        longValues = false;
+        b.<String, String>stream("in").groupByKey()
+            .windowedBy(TimeWindows.ofSizeAndGrace(ms(10), ms(5)))
+            .aggregate(() -> "", (k, v, agg) -> agg + "|" + v)
+            .toStream()
+            .to("out", Produced.with(WindowedSerdes.timeWindowedSerdeFrom(String.class, size), Serdes.String()));
+        break;
+      }
+      case "sliding-count": {
+        size = 10;
+        b.<String, String>stream("in").groupByKey()
+            .windowedBy(SlidingWindows.ofTimeDifferenceAndGrace(ms(10), ms(5)))
+            .count()
+            .toStream()
+            .to("out", Produced.with(WindowedSerdes.timeWindowedSerdeFrom(String.class, size), Serdes.Long()));
+        break;
+      }
+      case "sliding-reduce": {
+        size = 5;
+        longValues = false;
+        b.<String, String>stream("in").groupByKey()
+            .windowedBy(SlidingWindows.ofTimeDifferenceWithNoGrace(ms(5)))
+            .reduce((a, v) -> a + v)
+            .toStream()
+            .to("out", Produced.with(WindowedSerdes.timeWindowedSerdeFrom(String.class, size), Serdes.String()));
+        break;
+      }
+      case "tumbling-count-on-close": {
+        size = 10;
+        b.<String, String>stream("in").groupByKey()
+            .windowedBy(TimeWindows.ofSizeAndGrace(ms(10), ms(2)))
+            .emitStrategy(EmitStrategy.onWindowClose())
+            .count()
+            .toStream()
+            .to("out", Produced.with(WindowedSerdes.timeWindowedSerdeFrom(String.class, size), Serdes.Long()));
+        break;
+      }
+      case "sliding-count-on-close": {
+        size = 10;
+        b.<String, String>stream("in").groupByKey()
+            .windowedBy(SlidingWindows.ofTimeDifferenceAndGrace(ms(10), ms(3)))
+            .emitStrategy(EmitStrategy.onWindowClose())
+            .count()
+            .toStream()
+            .to("out", Produced.with(WindowedSerdes.timeWindowedSerdeFrom(String.class, size), Serdes.Long()));
+        break;
+      }
+      default:
+        throw new IllegalArgumentException("unknown scenario " + name);
+    }
+    try (TopologyTestDriver d = new TopologyTestDriver(b.build(), props())) {
+      TestInputTopic<String, String> in = d.createInputTopic("in", Serdes.String().serializer(), Serdes.String().serializer());
+      for (String record : records.split(";")) {
+        String[] parts = record.split(",");
+        String value = parts[1].equals("null") ? null : parts[1];
+        in.pipeInput(parts[0], value, Instant.ofEpochMilli(Long.parseLong(parts[2])));
+      }
+      Serde<Windowed<String>> keySerde = WindowedSerdes.timeWindowedSerdeFrom(String.class, size);
+      if (longValues) print(d.createOutputTopic("out", keySerde.deserializer(), Serdes.Long().deserializer()));
+      else print(d.createOutputTopic("out", keySerde.deserializer(), Serdes.String().deserializer()));
+    }
+  }
+}
