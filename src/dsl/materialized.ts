@@ -19,6 +19,8 @@ export interface Materialized<K, V> {
   /** Default true: changes go to a compacted changelog topic. */
   readonly loggingEnabled?: boolean;
   readonly logConfig?: Readonly<Record<string, string>>;
+  /** Windowed stores only: how long (ms of stream time) windows are kept; default and minimum: size + grace. */
+  readonly retention?: number;
 }
 
 /** The chainable form returned by `Materialized.as/with`. */
@@ -29,6 +31,7 @@ export class MaterializedBuilder<K, V> implements Materialized<K, V> {
   readonly valueSerde?: SerdeLike<V>;
   readonly loggingEnabled?: boolean;
   readonly logConfig?: Readonly<Record<string, string>>;
+  readonly retention?: number;
 
   constructor(options: Materialized<K, V>) {
     Object.assign(this, options);
@@ -50,6 +53,15 @@ export class MaterializedBuilder<K, V> implements Materialized<K, V> {
   /** No changelog: the store starts empty after a restart or a task move. */
   withLoggingDisabled(): MaterializedBuilder<K, V> {
     return new MaterializedBuilder<K, V>({ ...this, loggingEnabled: false });
+  }
+
+  /** For windowed stores: keep windows for `retentionMs` of stream time (Java's `withRetention`). */
+  withRetention(retentionMs: number): MaterializedBuilder<K, V> {
+    if (!Number.isSafeInteger(retentionMs) || retentionMs < 0)
+      throw new RangeError(
+        `Materialized.withRetention needs a non-negative integer of milliseconds, got ${retentionMs}`,
+      );
+    return new MaterializedBuilder<K, V>({ ...this, retention: retentionMs });
   }
 
   /** Accepted for compatibility: Tributary's stores forward every update (no record cache). */

@@ -186,3 +186,30 @@ test('a windowed store too short for its windows is refused, naming the store', 
     /retention period of the window store short must be no smaller than its window size plus the grace period/,
   );
 });
+
+test('Materialized.withRetention keeps windows longer, and sets the changelog retention.ms', () => {
+  const builder = new StreamsBuilder();
+  builder
+    .stream('in')
+    .groupByKey()
+    .windowedBy(TimeWindows.ofSizeWithNoGrace(100))
+    .count(Materialized.as<string, number>('kept').withRetention(1000));
+  const topology = builder.build();
+  const driver = new TopologyTestDriver(topology, { 'application.id': 'tw' });
+  const input = driver.createInputTopic('in');
+  input.pipeInput('k', 'v', 50);
+  input.pipeInput('k', 'v', 950);
+  const store = driver.getStateStores('kept')[0] as unknown as InMemoryWindowStore<string, number>;
+  assert.deepEqual(store.fetch('k', 0, 1000), [
+    { key: 0, value: 1 },
+    { key: 900, value: 1 },
+  ]);
+  input.pipeInput('k', 'v', 1000); // stream time 1000: window 0 is now older than the retention
+  assert.equal(store.fetch('k', 0), undefined);
+  driver.close();
+  const builderOfKept = topology.stores.get('kept')!.builder as unknown as {
+    changelogConfigs(config: object): Record<string, string>;
+  };
+  assert.equal(builderOfKept.changelogConfigs({})['retention.ms'], String(1000 + 86_400_000));
+  assert.throws(() => Materialized.as('x').withRetention(-1), /non-negative integer/);
+});
