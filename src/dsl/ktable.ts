@@ -124,9 +124,10 @@ export class KTable<K, V> extends AbstractStream<K, V> {
       typeof keyMapperOrNamed === 'function' ? (keyMapperOrNamed as (key: K, value: V | null) => KR) : undefined;
     const givenName = typeof keyMapperOrNamed === 'object' ? keyMapperOrNamed.name : named?.name;
     const name = this.builder.name(givenName, 'KTABLE-TOSTREAM-');
-    this.builder.addProcessor(name, () => new ToStreamProcessor(keyMapper), this.nodeName);
-    if (keyMapper === undefined) return new KStream<K, V>(this.builder, name, this.keySerde, this.valueSerde, false);
-    return new KStream<KR, V>(this.builder, name, undefined, this.valueSerde, true);
+    this.builder.addProcessor(name, () => new ToStreamProcessor(undefined), this.nodeName);
+    const stream = new KStream<K, V>(this.builder, name, this.keySerde, this.valueSerde, false);
+    // Java's toStream(mapper) is toStream().selectKey(mapper): a KSTREAM-KEY-SELECT node of its own.
+    return keyMapper === undefined ? stream : stream.selectKey(keyMapper as (key: K, value: V) => KR);
   }
 
   /**
