@@ -120,6 +120,10 @@ const DEFINITIONS: Readonly<Record<string, Kind>> = {
   'production.exception.handler': { type: 'any' },
   'errors.dead.letter.queue.topic.name': { type: 'string' },
   'metrics.recording.level': { type: 'enum', default: 'INFO', values: ['INFO', 'DEBUG', 'TRACE'] },
+  // Window store changelogs keep records this long beyond the store's retention (retention.ms = both).
+  'windowstore.changelog.additional.retention.ms': { type: 'int', default: 86_400_000, min: 0 },
+  // Java's internal throttle of on-window-close emission (wall-clock ms between scans for closed windows).
+  '__emit.interval.ms.kstreams.windowed.aggregation__': { type: 'int', min: 0 },
 };
 
 const PASS_THROUGH_PREFIXES = [
