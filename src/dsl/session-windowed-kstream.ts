@@ -2,8 +2,8 @@
  * A grouped stream cut into session windows (Java's `SessionWindowedKStream`), made by
  * `groupedStream.windowedBy(SessionWindows...)`. Its aggregations produce tables keyed by `Windowed<K>`: one row
  * per key and session, updated as records extend or merge sessions (a merged-away session's row is deleted).
- * Stores are in-memory session stores kept for gap + grace (or `Materialized`'s `retention`), logged to a
- * compact,delete changelog.
+ * Stores are in-memory session stores kept for gap + grace (or `Materialized.withRetention`, which may not be
+ * shorter), logged to a compact,delete changelog.
  */
 import type { SerdeLike } from '../processor/internals/serde-like.ts';
 import { longSerde } from '../serdes/primitive-serdes.ts';
@@ -23,9 +23,6 @@ import type { Windowed } from './windowed.ts';
 const AGGREGATE_NAME = 'KSTREAM-AGGREGATE-';
 const REDUCE_NAME = 'KSTREAM-REDUCE-';
 
-/** Materialized, plus the retention of the session store (ms; default and minimum: gap + grace). */
-export type SessionMaterialized<K, V> = Materialized<K, V> & { readonly retention?: number };
-
 export class SessionWindowedKStream<K, V> {
   private readonly grouped: KGroupedStream<K, V>;
   private readonly windows: SessionWindows;
@@ -37,7 +34,7 @@ export class SessionWindowedKStream<K, V> {
   }
 
   /** Counts the records of each key and session. */
-  count(materialized?: SessionMaterialized<K, number>, named?: Named): KTable<Windowed<K>, number> {
+  count(materialized?: Materialized<K, number>, named?: Named): KTable<Windowed<K>, number> {
     const builder = this.grouped.builder;
     // Java burns a store name when count() gets a Materialized without a name (kept for topology compatibility).
     if (materialized !== undefined && materialized.storeName === undefined) builder.newStoreName(AGGREGATE_NAME);
@@ -48,7 +45,7 @@ export class SessionWindowedKStream<K, V> {
   /** Combines the values of each key and session with `reducer(aggregate, value)`; merged sessions are reduced too. */
   reduce(
     reducer: (aggregate: V, value: V) => V,
-    materialized?: SessionMaterialized<K, V>,
+    materialized?: Materialized<K, V>,
     named?: Named,
   ): KTable<Windowed<K>, V> {
     const builder = this.grouped.builder;
@@ -76,7 +73,7 @@ export class SessionWindowedKStream<K, V> {
     initializer: () => VAgg,
     aggregator: (key: K, value: V, aggregate: VAgg) => VAgg,
     sessionMerger: SessionMerger<K, VAgg>,
-    materialized?: NoInfer<SessionMaterialized<K, VAgg>>,
+    materialized?: NoInfer<Materialized<K, VAgg>>,
     named?: Named,
   ): KTable<Windowed<K>, VAgg> {
     if (typeof initializer !== 'function' || typeof aggregator !== 'function' || typeof sessionMerger !== 'function') {

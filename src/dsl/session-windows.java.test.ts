@@ -17,6 +17,7 @@ import { Named } from './named.ts';
 import { SessionWindows } from './session-windows.ts';
 import { StreamsBuilder } from './streams-builder.ts';
 import { BufferConfig, Suppressed } from './suppressed.ts';
+import { TimeWindows } from './time-windows.ts';
 import { Windowed } from './windowed.ts';
 
 const strings = Grouped.with(Serdes.String(), Serdes.String());
@@ -77,6 +78,26 @@ const TOPOLOGIES: Record<string, () => Topology> = {
         .count(Materialized.with(Serdes.String(), Serdes.Long()))
         .toStream()
         .to('out3');
+    }),
+  'tumbling-count-suppress': () =>
+    built((b) => {
+      b.stream('in')
+        .groupByKey(strings)
+        .windowedBy(TimeWindows.ofSizeAndGrace(10, 5))
+        .count()
+        .suppress(Suppressed.untilWindowCloses(BufferConfig.unbounded()))
+        .toStream(windowedToString)
+        .to('out', { keySerde: Serdes.String(), valueSerde: Serdes.Long() });
+    }),
+  'hopping-reduce-suppress-named': () =>
+    built((b) => {
+      b.stream('in')
+        .groupByKey(strings)
+        .windowedBy(TimeWindows.ofSizeWithNoGrace(20).advanceBy(10))
+        .reduce((a, v) => `${a},${v}`, Materialized.as('hops'))
+        .suppress(Suppressed.untilWindowCloses(BufferConfig.unbounded().shutDownWhenFull()).withName('hop-final'))
+        .toStream(windowedToString)
+        .to('out');
     }),
   'time-limit': () =>
     built((b) => {
@@ -152,7 +173,7 @@ function tributaryOutput(name: string): string {
   const output = driver.createOutputTopic(
     'out',
     Serdes.String(),
-    name.startsWith('session-count') ? (Serdes.Long() as never) : Serdes.String(),
+    name.startsWith('session-count') || name.startsWith('tumbling-count') ? (Serdes.Long() as never) : Serdes.String(),
   );
   const text = output
     .readRecordsToList()
@@ -162,8 +183,18 @@ function tributaryOutput(name: string): string {
   return text;
 }
 
-const DESCRIBED = ['session-count', 'session-count-suppress', 'session-named', 'session-aggregate-count', 'time-limit'];
+const DESCRIBED = [
+  'tumbling-count-suppress',
+  'hopping-reduce-suppress-named',
+  'session-count',
+  'session-count-suppress',
+  'session-named',
+  'session-aggregate-count',
+  'time-limit',
+];
 const DRIVEN = [
+  'tumbling-count-suppress',
+  'hopping-reduce-suppress-named',
   'session-count',
   'session-count-suppress',
   'session-aggregate-merges',

@@ -71,6 +71,26 @@ public class SessionSuppressReference {
             .to("out3");
         break;
       }
+      case "tumbling-count-suppress": {
+        b.<String, String>stream("in")
+            .groupByKey(Grouped.with(Serdes.String(), Serdes.String()))
+            .windowedBy(TimeWindows.ofSizeAndGrace(Duration.ofMillis(10), Duration.ofMillis(5)))
+            .count()
+            .suppress(Suppressed.untilWindowCloses(Suppressed.BufferConfig.unbounded()))
+            .toStream((wk, v) -> wk.toString())
+            .to("out", Produced.with(Serdes.String(), Serdes.Long()));
+        break;
+      }
+      case "hopping-reduce-suppress-named": {
+        b.<String, String>stream("in")
+            .groupByKey(Grouped.with(Serdes.String(), Serdes.String()))
+            .windowedBy(TimeWindows.ofSizeWithNoGrace(Duration.ofMillis(20)).advanceBy(Duration.ofMillis(10)))
+            .reduce((a, v) -> a + "," + v, Materialized.as("hops"))
+            .suppress(Suppressed.<Windowed<String>>untilWindowCloses(Suppressed.BufferConfig.unbounded().shutDownWhenFull()).withName("hop-final"))
+            .toStream((wk, v) -> wk.toString())
+            .to("out");
+        break;
+      }
       case "time-limit": {
         b.<String, String>table("t")
             .suppress(Suppressed.untilTimeLimit(Duration.ofMillis(10), Suppressed.BufferConfig.maxRecords(2).emitEarlyWhenFull()))
@@ -126,7 +146,7 @@ public class SessionSuppressReference {
 
   static void drive(String name) {
     boolean table = name.equals("time-limit");
-    boolean longValues = name.startsWith("session-count");
+    boolean longValues = name.startsWith("session-count") || name.startsWith("tumbling-count");
     try (TopologyTestDriver d = new TopologyTestDriver(build(name), props())) {
       TestInputTopic<String, String> in = d.createInputTopic(table ? "t" : "in", Serdes.String().serializer(), Serdes.String().serializer());
       for (Object[] r : table ? TABLE_INPUT : SESSION_INPUT) {
