@@ -14,6 +14,7 @@ export { GlobalKTable } from './dsl/global-ktable.ts';
 export type { GroupedBuilder } from './dsl/grouped.ts';
 export { Grouped } from './dsl/grouped.ts';
 export { Change } from './dsl/internals/change.ts';
+export type { SessionMerger } from './dsl/internals/session-window-aggregate-processor.ts';
 export { KGroupedStream } from './dsl/kgrouped-stream.ts';
 export { KGroupedTable } from './dsl/kgrouped-table.ts';
 export type { KeyValuePair } from './dsl/kstream.ts';
@@ -26,10 +27,14 @@ export type { ProducedBuilder } from './dsl/produced.ts';
 export { Produced } from './dsl/produced.ts';
 export type { RepartitionedBuilder } from './dsl/repartitioned.ts';
 export { Repartitioned } from './dsl/repartitioned.ts';
+export { SessionWindowedKStream } from './dsl/session-windowed-kstream.ts';
+export { SessionWindows } from './dsl/session-windows.ts';
 export { SlidingWindows } from './dsl/sliding-windows.ts';
 export type { TableArguments } from './dsl/streams-builder.ts';
 // DSL, Processor API, state stores, topology and test driver
 export { StreamsBuilder } from './dsl/streams-builder.ts';
+export type { BufferFullStrategy, EagerBufferConfig, StrictBufferConfig } from './dsl/suppressed.ts';
+export { BufferConfig, Suppressed } from './dsl/suppressed.ts';
 export type { WindowMaterialized } from './dsl/time-windowed-kstream.ts';
 export { TimeWindowedKStream } from './dsl/time-windowed-kstream.ts';
 export { TimeWindows } from './dsl/time-windows.ts';
@@ -128,9 +133,11 @@ export { AT_LEAST_ONCE, EXACTLY_ONCE_V2 } from './runtime/streams-config.ts';
 export type { Deserializer, Serde, Serializer } from './serdes/serde.ts';
 export { SerializationException, serdeFrom } from './serdes/serde.ts';
 export { Serdes } from './serdes/serdes.ts';
+export { sessionWindowedSerdeFrom } from './serdes/session-windowed-serde.ts';
 export { timeWindowedSerdeFrom } from './serdes/time-windowed-serde.ts';
 export { WindowedSerdes } from './serdes/windowed-serdes.ts';
 export { InMemoryKeyValueStore } from './state/in-memory-key-value-store.ts';
+export { InMemorySessionStore } from './state/in-memory-session-store.ts';
 export { InMemoryWindowStore } from './state/in-memory-window-store.ts';
 export type {
   KeyValueStore,
@@ -139,6 +146,9 @@ export type {
   ValueAndTimestamp,
 } from './state/key-value-store.ts';
 export { KeyValue } from './state/key-value-store.ts';
+export type { ReadOnlySessionStore, SessionStore } from './state/session-store.ts';
+export type { SessionStoreSupplier } from './state/session-store-builder.ts';
+export { SessionStoreBuilder } from './state/session-store-builder.ts';
 export type { StateStore } from './state/state-store.ts';
 export type { KeyValueStoreSupplier, StoreBuilder } from './state/store-builder.ts';
 export { KeyValueStoreBuilder } from './state/store-builder.ts';

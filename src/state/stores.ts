@@ -1,5 +1,6 @@
 /** Factory for store suppliers and builders (Java's `Stores`). */
 import type { SerdeLike } from '../processor/internals/serde-like.ts';
+import { SessionStoreBuilder, type SessionStoreSupplier } from './session-store-builder.ts';
 import { KeyValueStoreBuilder, type KeyValueStoreSupplier } from './store-builder.ts';
 import { WindowStoreBuilder, type WindowStoreSupplier } from './window-store-builder.ts';
 
@@ -78,5 +79,21 @@ export const Stores = {
     valueSerde?: SerdeLike<V>,
   ): WindowStoreBuilder<K, V> {
     return new WindowStoreBuilder(supplier, keySerde, valueSerde);
+  },
+  /** An in-memory session store keeping sessions for `retentionPeriod` ms of stream time after their end. */
+  inMemorySessionStore(name: string, retentionPeriod: number): SessionStoreSupplier {
+    if (typeof name !== 'string' || name.length === 0) throw new TypeError('a store needs a non-empty name');
+    if (!Number.isSafeInteger(retentionPeriod) || retentionPeriod < 0)
+      throw new RangeError(
+        `session store "${name}": retentionPeriod must be a non-negative integer of milliseconds, got ${retentionPeriod}`,
+      );
+    return { name, kind: 'in-memory', retentionPeriod };
+  },
+  sessionStoreBuilder<K, AGG>(
+    supplier: SessionStoreSupplier,
+    keySerde?: SerdeLike<K>,
+    valueSerde?: SerdeLike<AGG>,
+  ): SessionStoreBuilder<K, AGG> {
+    return new SessionStoreBuilder(supplier, keySerde, valueSerde);
   },
 } as const;
