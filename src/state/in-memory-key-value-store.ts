@@ -171,14 +171,14 @@ export class InMemoryKeyValueStore<K, V> implements TimestampedKeyValueStore<K, 
   }
 
   getWithTimestamp(key: K): ValueAndTimestamp<V> | undefined {
-    const slot = this.index.get(this.mapKeyOf(key));
+    const slot = this.slotOf(this.mapKeyOf(key));
     if (slot === undefined) return undefined;
     const value = this.slots.value(slot);
     return value === undefined ? undefined : { value, timestamp: this.slots.timestamp(slot) };
   }
 
   get(key: K): V | undefined {
-    const slot = this.index.get(this.mapKeyOf(key));
+    const slot = this.slotOf(this.mapKeyOf(key));
     return slot === undefined ? undefined : this.slots.value(slot);
   }
 
@@ -192,11 +192,31 @@ export class InMemoryKeyValueStore<K, V> implements TimestampedKeyValueStore<K, 
       this.deleteMapKey(mapKey, key, timestamp);
       return;
     }
-    let slot = this.index.get(mapKey);
+    let slot = this.slotOf(mapKey);
     if (slot === undefined) slot = this.addSlot(mapKey, key);
     else if (this.slots.value(slot) === undefined) this.unloggedDeletions--;
     this.slots.set(slot, value, timestamp);
     if (this.collector !== undefined) this.slots.markChanged(slot);
+  }
+
+  // The slot of the last key looked up: an aggregation reads and then writes the same key, one Map lookup.
+  private cachedMapKey: MapKey | undefined = undefined;
+  private cachedSlot = 0;
+
+  private slotOf(mapKey: MapKey): number | undefined {
+    if (mapKey === this.cachedMapKey) return this.cachedSlot;
+    const slot = this.index.get(mapKey);
+    if (slot !== undefined) {
+      this.cachedMapKey = mapKey;
+      this.cachedSlot = slot;
+    }
+    return slot;
+  }
+
+  private freeSlot(mapKey: MapKey, slot: number): void {
+    this.index.delete(mapKey);
+    this.slots.free(slot);
+    if (this.cachedSlot === slot) this.cachedMapKey = undefined;
   }
 
   private addSlot(mapKey: MapKey, key: K): number {
@@ -208,11 +228,13 @@ export class InMemoryKeyValueStore<K, V> implements TimestampedKeyValueStore<K, 
     const slot = this.slots.allocate();
     this.slots.setKeys(slot, mapKey, key);
     this.index.set(mapKey, slot);
+    this.cachedMapKey = mapKey;
+    this.cachedSlot = slot;
     return slot;
   }
 
   private deleteMapKey(mapKey: MapKey, key: K, timestamp: number): V | undefined {
-    const slot = this.index.get(mapKey);
+    const slot = this.slotOf(mapKey);
     const previous = slot === undefined ? undefined : this.slots.value(slot);
     if (this.collector !== undefined) {
       // Kept (with no value) until the flush logs its tombstone, in the order the key first changed.
@@ -221,8 +243,7 @@ export class InMemoryKeyValueStore<K, V> implements TimestampedKeyValueStore<K, 
       this.slots.set(held, undefined, timestamp);
       this.slots.markChanged(held);
     } else if (slot !== undefined) {
-      this.index.delete(mapKey);
-      this.slots.free(slot);
+      this.freeSlot(mapKey, slot);
     }
     return previous;
   }
@@ -295,8 +316,7 @@ export class InMemoryKeyValueStore<K, V> implements TimestampedKeyValueStore<K, 
           if (this.slots.value(slot) !== undefined) this.unloggedDeletions++;
           this.slots.set(slot, undefined, record.timestamp);
         } else {
-          this.index.delete(mapKey);
-          this.slots.free(slot);
+          this.freeSlot(mapKey, slot);
         }
         continue;
       }
@@ -329,8 +349,7 @@ export class InMemoryKeyValueStore<K, V> implements TimestampedKeyValueStore<K, 
         headers: [],
       });
       if (value === undefined) {
-        this.index.delete(mapKey);
-        slots.free(slot);
+        this.freeSlot(mapKey, slot);
         this.unloggedDeletions--;
       }
     }
@@ -341,6 +360,7 @@ export class InMemoryKeyValueStore<K, V> implements TimestampedKeyValueStore<K, 
     this.open = false;
     this.index.clear();
     this.slots.clear();
+    this.cachedMapKey = undefined;
     this.unloggedDeletions = 0;
   }
 }
