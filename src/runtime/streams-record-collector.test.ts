@@ -41,6 +41,30 @@ describe('StreamsRecordCollector', () => {
     }
   });
 
+  it('partitions each topic by its own partition count when records alternate between topics', async () => {
+    const { broker, collector } = await setup(
+      failOnProductionError,
+      new Map([
+        ['out', 5],
+        ['single', 1],
+      ]),
+    );
+    await broker.admin.createTopics([{ name: 'single', partitions: 1 }]);
+    const keys = ['alpha', 'beta', 'gamma', 'delta'];
+    for (const key of keys) {
+      collector.send(record(key));
+      collector.send(record(key, 'single'));
+    }
+    await collector.flush();
+    const out = await readTopic(broker, 'out', 5, (r) => r.length >= keys.length);
+    for (const r of out) assert.equal(r.partition, partitionForKey(r.key!, 5), r.key!.toString());
+    const single = await readTopic(broker, 'single', 1, (r) => r.length >= keys.length);
+    assert.deepEqual(
+      single.map((r) => [r.partition, r.key!.toString()]),
+      keys.map((k) => [0, k]),
+    );
+  });
+
   it('learns the partition count of a topic it has not seen and sends without waiting for a flush', async () => {
     const { broker, collector } = await setup();
     collector.send(record('x'));

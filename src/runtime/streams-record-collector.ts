@@ -49,6 +49,8 @@ export class StreamsRecordCollector implements RecordCollector {
   #fatal: Error | undefined;
   #resolving = false;
   #roundRobin = new Map<string, number>();
+  #lastTopic: string | undefined;
+  #lastTopicPartitions = 0;
   #sentCount = 0;
   /** The task whose output is being collected, for error reports. Set by the stream thread. */
   currentTaskId = '';
@@ -64,18 +66,21 @@ export class StreamsRecordCollector implements RecordCollector {
 
   send(record: OutgoingRecord): void {
     if (this.#fatal !== undefined) throw this.#fatal;
-    let partition = record.partition;
-    if (partition === undefined) {
-      const count = this.#partitionCounts.get(record.topic);
+    if (record.partition === undefined) {
+      const topic = record.topic;
+      // Sinks write long runs to one topic: its count is remembered instead of looked up per record (known
+      // counts never change here).
+      const count = this.#lastTopic === topic ? this.#lastTopicPartitions : this.#partitionCounts.get(topic);
       if (count === undefined) {
         this.#unresolved.push({ source: record, taskId: this.currentTaskId });
         return;
       }
-      partition = this.#partitionFor(record, count);
+      this.#lastTopic = topic;
+      this.#lastTopicPartitions = count;
+      // `send` owns the record (RecordCollector's contract): fill in its partition rather than copying it into
+      // a ProducerRecord, one object less per record on the hot path. One partition needs no hashing.
+      (record as { partition?: number }).partition = count === 1 ? 0 : this.#partitionFor(record, count);
     }
-    // `send` owns the record (RecordCollector's contract): fill in its partition rather than copying it into a
-    // ProducerRecord, one object less per record on the hot path.
-    if (record.partition === undefined) (record as { partition?: number }).partition = partition;
     this.#pending.records.push(record as ProducerRecord);
     this.#pending.taskIds.push(this.currentTaskId);
     if (this.#pending.records.length >= this.#maxBatch) this.dispatch();
