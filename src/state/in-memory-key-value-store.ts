@@ -5,6 +5,7 @@
  * goes to the changelog topic (compacted, so only the latest value per key matters for restoration).
  */
 
+import type { RecordHeader } from '../kafka/backend.ts';
 import type { SerdeLike } from '../processor/internals/serde-like.ts';
 import { resolveSerde } from '../processor/internals/serde-resolution.ts';
 import type { RecordCollector, RestoreRecord } from '../processor/internals/task-contract.ts';
@@ -73,6 +74,9 @@ function compareUtf8Bytes(a: MapKey, b: MapKey): number {
 function compareLatin1Bytes(a: MapKey, b: MapKey): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/** Changelog records carry no headers: one shared empty list rather than an array per record. */
+const NO_HEADERS: readonly RecordHeader[] = Object.freeze([]);
 
 /** V8's Map refuses its 2^24th entry ("Map maximum size exceeded"). */
 const MAX_MAP_ENTRIES = 2 ** 24;
@@ -346,7 +350,7 @@ export class InMemoryKeyValueStore<K, V> implements TimestampedKeyValueStore<K, 
         key: this.keyBytesOf(mapKey),
         value: value === undefined ? null : this.valueSerde.serializer(topic, value),
         timestamp: slots.timestamp(slot),
-        headers: [],
+        headers: NO_HEADERS,
       });
       if (value === undefined) {
         this.freeSlot(mapKey, slot);
