@@ -269,8 +269,11 @@ export class PlatformaticProducer implements Producer {
           bytes += estimateRecordSize(records[group.indices[end]]);
           end++;
         }
-        const indices = group.indices.slice(start, end);
-        const chunkRecords = indices.map((i) => records[i]);
+        // A send to one partition that fits one batch (the record collector's usual case) is encoded from the
+        // caller's array itself: no copies of the indices and records.
+        const whole = start === 0 && end === records.length;
+        const indices = whole ? group.indices : group.indices.slice(start, end);
+        const chunkRecords = whole ? records : indices.map((i) => records[i]);
         let baseSequence = -1;
         if (this.#idempotent) {
           baseSequence = this.#sequences.get(key) ?? 0;

@@ -114,7 +114,11 @@ function writeBytes(buf: Buffer, pos: number, b: Buffer | null): number {
 /** Approximate encoded size of a record, for splitting sends into batches below the broker's size limit. */
 export function estimateRecordSize(record: ProducerRecord): number {
   let size = 24 + (record.key?.length ?? 0) + (record.value?.length ?? 0);
-  if (record.headers) for (const h of record.headers) size += 10 + h.key.length * 3 + (h.value?.length ?? 0);
+  const headers = record.headers;
+  // An indexed loop: most records carry an empty headers array, and for-of would start an iterator for each.
+  if (headers !== undefined) {
+    for (let i = 0; i < headers.length; i++) size += 10 + headers[i].key.length * 3 + (headers[i].value?.length ?? 0);
+  }
   return size;
 }
 
