@@ -13,9 +13,11 @@ import {
 import type { KeyValue } from '../state/key-value-store.ts';
 import type { TopicNameExtractor } from '../topology/internals/node-definitions.ts';
 import { BranchedKStream } from './branched-kstream.ts';
+import { GlobalKTable } from './global-ktable.ts';
 import type { Grouped } from './grouped.ts';
 import { AbstractStream } from './internals/abstract-stream.ts';
 import type { InternalStreamsBuilder } from './internals/internal-streams-builder.ts';
+import { globalTableJoin, streamStreamJoin, streamTableJoin } from './internals/join-builders.ts';
 import {
   FilterProcessor,
   FlatMapProcessor,
@@ -27,12 +29,16 @@ import {
   SelectKeyProcessor,
 } from './internals/stream-processors.ts';
 import { sourceTable } from './internals/table-nodes.ts';
+import type { JoinWindows } from './join-windows.ts';
+import type { Joined } from './joined.ts';
 import { KGroupedStream } from './kgrouped-stream.ts';
 import type { KTable } from './ktable.ts';
 import type { Materialized } from './materialized.ts';
 import type { Named } from './named.ts';
 import type { Produced } from './produced.ts';
 import type { Repartitioned } from './repartitioned.ts';
+import type { StreamJoined } from './stream-joined.ts';
+import type { KeySelector, ValueJoiner } from './value-joiner.ts';
 
 /** A key-value pair returned by `map`/`flatMap`: a `[key, value]` tuple or `{ key, value }`. */
 export type KeyValuePair<K, V> = readonly [K, V] | KeyValue<K, V>;
@@ -254,5 +260,93 @@ export class KStream<K, V> extends AbstractStream<K, V> {
     }
     if (stores.length > 0) topology.connectProcessorAndStateStores(name, ...stores);
     return name;
+  }
+  /**
+   * Inner joins (Java's `KStream#join`), by what is joined:
+   * - a KTable: each record is joined with the table's current row of its key (no row: no output);
+   * - a GlobalKTable: with the row of the key `keySelector(key, value)` picks;
+   * - a KStream: with the other stream's records of the same key whose timestamps are within `windows`.
+   * The joiner's result is the new value; the stream's key stays.
+   */
+  join<VT, VR>(table: KTable<K, VT>, joiner: ValueJoiner<V, VT, VR, K>, joined?: Joined<K, V, VT>): KStream<K, VR>;
+  join<KG, VG, VR>(
+    globalTable: GlobalKTable<KG, VG>,
+    keySelector: KeySelector<K, V, KG>,
+    joiner: ValueJoiner<V, VG, VR, K>,
+    named?: Named,
+  ): KStream<K, VR>;
+  join<VO, VR>(
+    otherStream: KStream<K, VO>,
+    joiner: ValueJoiner<V, VO, VR, K>,
+    windows: JoinWindows,
+    streamJoined?: StreamJoined<K, V, VO>,
+  ): KStream<K, VR>;
+  join(other: unknown, a: unknown, b?: unknown, c?: unknown): KStream<K, unknown> {
+    return this.doJoin('join', other, a, b, c, false, false);
+  }
+
+  /** Like `join`, but every record is kept: the table's or other stream's value is null where none matched. */
+  leftJoin<VT, VR>(
+    table: KTable<K, VT>,
+    joiner: ValueJoiner<V, VT | null, VR, K>,
+    joined?: Joined<K, V, VT>,
+  ): KStream<K, VR>;
+  leftJoin<KG, VG, VR>(
+    globalTable: GlobalKTable<KG, VG>,
+    keySelector: KeySelector<K, V, KG>,
+    joiner: ValueJoiner<V, VG | null, VR, K>,
+    named?: Named,
+  ): KStream<K, VR>;
+  leftJoin<VO, VR>(
+    otherStream: KStream<K, VO>,
+    joiner: ValueJoiner<V, VO | null, VR, K>,
+    windows: JoinWindows,
+    streamJoined?: StreamJoined<K, V, VO>,
+  ): KStream<K, VR>;
+  leftJoin(other: unknown, a: unknown, b?: unknown, c?: unknown): KStream<K, unknown> {
+    return this.doJoin('leftJoin', other, a, b, c, true, false);
+  }
+
+  /**
+   * Windowed outer join of two streams: every record of either side is kept; a record without a match is
+   * emitted (with null for the other side) once its window has closed.
+   */
+  outerJoin<VO, VR>(
+    otherStream: KStream<K, VO>,
+    joiner: ValueJoiner<V | null, VO | null, VR, K>,
+    windows: JoinWindows,
+    streamJoined?: StreamJoined<K, V, VO>,
+  ): KStream<K, VR> {
+    return this.doJoin('outerJoin', otherStream, joiner, windows, streamJoined, true, true) as KStream<K, VR>;
+  }
+
+  private doJoin(
+    operation: string,
+    other: unknown,
+    a: unknown,
+    b: unknown,
+    c: unknown,
+    leftOuter: boolean,
+    rightOuter: boolean,
+  ): KStream<K, unknown> {
+    if (other instanceof GlobalKTable) {
+      if (rightOuter) throw new TypeError(`${operation}() cannot join a GlobalKTable`);
+      if (typeof a !== 'function' || typeof b !== 'function')
+        throw new TypeError(
+          `${operation}(globalTable, keySelector, joiner) needs a key selector and a joiner function`,
+        );
+      const name = globalTableJoin(this, other, a as any, b as any, c as Named | undefined, leftOuter);
+      return this.derive(name, this.keySerde, undefined);
+    }
+    if (typeof a !== 'function') throw new TypeError(`${operation}() needs a joiner function`);
+    if (other instanceof KStream) {
+      const result = streamStreamJoin(this, other, a as any, b as JoinWindows, c as any, leftOuter, rightOuter);
+      return this.derive(result.nodeName, result.keySerde, undefined, false);
+    }
+    const table = other as KTable<K, unknown> | undefined;
+    if (rightOuter || table === null || typeof table?.valueGetterSupplier !== 'function')
+      throw new TypeError(`${operation}() needs a KTable, a GlobalKTable or a KStream to join with`);
+    const result = streamTableJoin(this, table, a as any, b as Joined<K, V, unknown> | undefined, leftOuter);
+    return this.derive(result.nodeName, result.keySerde, undefined, false);
   }
 }

@@ -7,6 +7,12 @@ import type { SerdeLike } from '../processor/internals/serde-like.ts';
 import type { Grouped } from './grouped.ts';
 import { AbstractStream } from './internals/abstract-stream.ts';
 import type { InternalStreamsBuilder } from './internals/internal-streams-builder.ts';
+import { tableTableJoin } from './internals/join-builders.ts';
+import {
+  type KTableValueGetterSupplier,
+  mappedValueGetterSupplier,
+  storeValueGetterSupplier,
+} from './internals/ktable-value-getter.ts';
 import { ToStreamProcessor } from './internals/stream-processors.ts';
 import { suppressTable } from './internals/suppress-processor.ts';
 import {
@@ -20,6 +26,7 @@ import { type KeyValuePair, KStream } from './kstream.ts';
 import type { Materialized } from './materialized.ts';
 import type { Named } from './named.ts';
 import type { Suppressed } from './suppressed.ts';
+import type { ValueJoiner } from './value-joiner.ts';
 
 /** Turns on old values upstream (materializing a source table if `force`); returns whether it could. */
 export type EnableSendingOldValues = (force: boolean) => boolean;
@@ -29,6 +36,7 @@ export class KTable<K, V> extends AbstractStream<K, V> {
   readonly spec: TableSpec;
   /** @internal */
   readonly enableSendingOldValues: EnableSendingOldValues;
+  private readonly getterSupplier: (() => KTableValueGetterSupplier<K, V>) | undefined;
 
   /** @internal tables are made by StreamsBuilder and by operators */
   constructor(
@@ -38,10 +46,24 @@ export class KTable<K, V> extends AbstractStream<K, V> {
     valueSerde: SerdeLike<V> | undefined,
     spec: TableSpec,
     enableSendingOldValues: EnableSendingOldValues,
+    valueGetterSupplier?: () => KTableValueGetterSupplier<K, V>,
   ) {
     super(builder, nodeName, keySerde, valueSerde);
     this.spec = spec;
     this.enableSendingOldValues = enableSendingOldValues;
+    this.getterSupplier = valueGetterSupplier;
+  }
+
+  /**
+   * @internal how joins read this table's rows (Java's `valueGetterSupplier`): its store when it has one
+   * (a source table is materialized for it), else its parent's rows through its own function.
+   */
+  valueGetterSupplier(): KTableValueGetterSupplier<K, V> {
+    if (this.getterSupplier !== undefined) return this.getterSupplier();
+    if (this.spec.storeName !== undefined) return storeValueGetterSupplier<K, V>(this.spec.storeName);
+    throw new TypeError(
+      `table "${this.nodeName}" cannot be joined or looked up: it has no store; materialize it first (e.g. .mapValues((v) => v, Materialized.as('name')))`,
+    );
   }
 
   /** The store holding this table when it is queryable (named with Materialized.as), else undefined. */
@@ -50,16 +72,32 @@ export class KTable<K, V> extends AbstractStream<K, V> {
   }
 
   /** A derived table: old values are computed from the parent's when someone downstream needs them. */
-  private derivedTable<V2>(name: string, valueSerde: SerdeLike<V2> | undefined, spec: TableSpec): KTable<K, V2> {
+  private derivedTable<V2>(
+    name: string,
+    valueSerde: SerdeLike<V2> | undefined,
+    spec: TableSpec,
+    compute: (key: K, value: V) => V2 | null,
+  ): KTable<K, V2> {
     const parentEnable = this.enableSendingOldValues;
-    return new KTable<K, V2>(this.builder, name, this.keySerde, valueSerde, spec, (force) => {
-      if (spec.storeName !== undefined) {
-        spec.sendOldValues = true;
-        return true;
-      }
-      if (parentEnable(force)) spec.sendOldValues = true;
-      return spec.sendOldValues;
-    });
+    return new KTable<K, V2>(
+      this.builder,
+      name,
+      this.keySerde,
+      valueSerde,
+      spec,
+      (force) => {
+        if (spec.storeName !== undefined) {
+          spec.sendOldValues = true;
+          return true;
+        }
+        if (parentEnable(force)) spec.sendOldValues = true;
+        return spec.sendOldValues;
+      },
+      () =>
+        spec.storeName !== undefined
+          ? storeValueGetterSupplier<K, V2>(spec.storeName)
+          : mappedValueGetterSupplier(this.valueGetterSupplier(), compute),
+    );
   }
 
   private addFilter(
@@ -77,7 +115,9 @@ export class KTable<K, V> extends AbstractStream<K, V> {
     const spec: TableSpec = { sendOldValues: false, storeName: store?.queryable ? store.name : undefined };
     builder.addProcessor(name, () => new TableFilterProcessor(spec, predicate, negate), this.nodeName);
     if (store?.queryable) builder.addStore(store, name);
-    return this.derivedTable(name, store?.valueSerde ?? this.valueSerde, spec);
+    return this.derivedTable(name, store?.valueSerde ?? this.valueSerde, spec, (key, value) =>
+      predicate(key, value) !== negate ? value : null,
+    );
   }
 
   /** Keeps the rows for which `predicate` holds; other rows become deletions downstream. */
@@ -104,7 +144,7 @@ export class KTable<K, V> extends AbstractStream<K, V> {
     const spec: TableSpec = { sendOldValues: false, storeName: store?.queryable ? store.name : undefined };
     builder.addProcessor(name, () => new TableMapValuesProcessor(spec, mapper), this.nodeName);
     if (store?.queryable) builder.addStore(store, name);
-    return this.derivedTable<VR>(name, store?.valueSerde, spec);
+    return this.derivedTable<VR>(name, store?.valueSerde, spec, (key, value) => mapper(value, key));
   }
 
   /**
@@ -143,5 +183,67 @@ export class KTable<K, V> extends AbstractStream<K, V> {
     this.enableSendingOldValues(true);
     this.builder.addProcessor(name, () => new TableRepartitionMapProcessor(selector), this.nodeName);
     return new KGroupedTable<KR, VR>(this.builder, name, grouped?.keySerde, grouped?.valueSerde, grouped?.name);
+  }
+  /**
+   * Joins with another table on the key (Java's `KTable#join`): a row exists where both tables have one, with
+   * the value `joiner(value, otherValue, key)`. Updates of either side update the result.
+   */
+  join<VO, VR>(
+    other: KTable<K, VO>,
+    joiner: ValueJoiner<V, VO, VR, K>,
+    namedOrMaterialized?: Named | Materialized<K, VR>,
+    materialized?: NoInfer<Materialized<K, VR>>,
+  ): KTable<K, VR> {
+    return this.tableJoin(other, joiner, 'inner', namedOrMaterialized, materialized);
+  }
+
+  /** Like `join`, but every row of this table is kept; `otherValue` is null where the other table has none. */
+  leftJoin<VO, VR>(
+    other: KTable<K, VO>,
+    joiner: ValueJoiner<V, VO | null, VR, K>,
+    namedOrMaterialized?: Named | Materialized<K, VR>,
+    materialized?: NoInfer<Materialized<K, VR>>,
+  ): KTable<K, VR> {
+    return this.tableJoin(other, joiner, 'left', namedOrMaterialized, materialized);
+  }
+
+  /** Like `join`, but every row of either table is kept; the missing side is null. */
+  outerJoin<VO, VR>(
+    other: KTable<K, VO>,
+    joiner: ValueJoiner<V | null, VO | null, VR, K>,
+    namedOrMaterialized?: Named | Materialized<K, VR>,
+    materialized?: NoInfer<Materialized<K, VR>>,
+  ): KTable<K, VR> {
+    return this.tableJoin(other, joiner, 'outer', namedOrMaterialized, materialized);
+  }
+
+  private tableJoin<VO, VR>(
+    other: KTable<K, VO>,
+    joiner: ValueJoiner<any, any, VR, K>,
+    kind: 'inner' | 'left' | 'outer',
+    namedOrMaterialized: Named | Materialized<K, VR> | undefined,
+    materialized: Materialized<K, VR> | undefined,
+  ): KTable<K, VR> {
+    if (!(other instanceof KTable))
+      throw new TypeError(`${kind === 'inner' ? 'join' : `${kind}Join`}() needs a KTable`);
+    if (typeof joiner !== 'function') throw new TypeError('a table join needs a joiner function');
+    // Java overloads by type: a lone option with a `name` is a Named, any other is a Materialized.
+    let named: Named | undefined;
+    let store = materialized;
+    if (namedOrMaterialized !== undefined) {
+      if (materialized !== undefined || (namedOrMaterialized as Named).name !== undefined)
+        named = namedOrMaterialized as Named;
+      else store = namedOrMaterialized as Materialized<K, VR>;
+    }
+    const result = tableTableJoin<K, V, VO, VR>(this, other, joiner, kind, named, store);
+    return new KTable<K, VR>(
+      this.builder,
+      result.nodeName,
+      result.keySerde,
+      result.valueSerde,
+      result.spec,
+      result.enableSendingOldValues,
+      result.valueGetterSupplier,
+    );
   }
 }

@@ -15,6 +15,7 @@ import type {
   TaskId,
 } from '../processor/internals/task-contract.ts';
 import { type DslStoreType, KeyValueStoreBuilder, type StoreBuilder } from '../state/store-builder.ts';
+import { copartitionTopicGroups } from './internals/copartition-groups.ts';
 import type { NodeDefinition } from './internals/node-definitions.ts';
 import { type Topology, TopologyException } from './topology.ts';
 
@@ -54,7 +55,8 @@ export class BuiltTopologyImpl implements BuiltTopology {
   readonly applicationId: string;
   readonly subtopologies: readonly BuiltSubtopology[];
   readonly internalTopics: readonly InternalTopicSpec[];
-  readonly copartitionGroups: readonly (readonly string[])[] = [];
+  /** Source topics that must have equal partition counts (the two sides of each join). */
+  readonly copartitionGroups: readonly (readonly string[])[];
   readonly topology: Topology;
   readonly globalStores: readonly GlobalStoreSpec[];
   private readonly globalBlueprint: TaskBlueprint | undefined;
@@ -69,6 +71,7 @@ export class BuiltTopologyImpl implements BuiltTopology {
   ) {
     this.applicationId = applicationId;
     this.topology = topology;
+    this.copartitionGroups = copartitionTopicGroups(topology, applicationId);
     this.subtopologies = subtopologies;
     this.internalTopics = internalTopics;
     this.globalStores = globals.specs;

@@ -6,6 +6,7 @@
 import type { Processor } from '../../processor/processor.ts';
 import { KTable } from '../ktable.ts';
 import type { InternalStreamsBuilder, StoreSpec } from './internal-streams-builder.ts';
+import { storeValueGetterSupplier } from './ktable-value-getter.ts';
 import { TableSourceProcessor, type TableSpec } from './table-processors.ts';
 
 /** A table at `nodeName` over a store that is always materialized: old values can be sent at any time. */
@@ -48,13 +49,27 @@ export function sourceTable<K, V>(
   const spec: TableSpec = { sendOldValues: false, storeName: store.queryable ? store.name : undefined };
   builder.addProcessor(name, () => new TableSourceProcessor(spec), parent);
   if (store.queryable) builder.addStore(store, name);
-  return new KTable<K, V>(builder, name, store.keySerde, store.valueSerde, spec, (force) => {
-    if (spec.storeName === undefined) {
-      if (!force) return false;
-      spec.storeName = store.name;
-      builder.addStore(store, name);
-    }
-    spec.sendOldValues = true;
-    return true;
-  });
+  const materialize = () => {
+    if (spec.storeName !== undefined) return;
+    spec.storeName = store.name;
+    builder.addStore(store, name);
+  };
+  return new KTable<K, V>(
+    builder,
+    name,
+    store.keySerde,
+    store.valueSerde,
+    spec,
+    (force) => {
+      if (spec.storeName === undefined && !force) return false;
+      materialize();
+      spec.sendOldValues = true;
+      return true;
+    },
+    () => {
+      // A join reads the source table's rows from its store: materialize it (without turning on old values).
+      materialize();
+      return storeValueGetterSupplier<K, V>(store.name);
+    },
+  );
 }
