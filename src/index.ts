@@ -174,3 +174,11 @@ export type {
   TopologyDescriptionJson,
 } from './topology/topology-description.ts';
 export { TopologyDescription } from './topology/topology-description.ts';
+// Joins
+export type { JoinedBuilder } from './dsl/joined.ts';
+export { Joined } from './dsl/joined.ts';
+export { JoinWindows } from './dsl/join-windows.ts';
+export type { StreamJoinedBuilder } from './dsl/stream-joined.ts';
+export { StreamJoined } from './dsl/stream-joined.ts';
+export { TableJoined } from './dsl/table-joined.ts';
+export type { KeySelector, ValueJoiner } from './dsl/value-joiner.ts';
