@@ -132,7 +132,8 @@ export class InMemoryWindowStore<K, V> implements TimestampedWindowStore<K, V>, 
   // when they hop), so this saves most serializations on the hot path. Objects are not remembered.
   private lastKey: unknown = undefined;
   private lastKeyBytes: Buffer | undefined;
-  private lastMapKey = '';
+  /** The latin1 Map key of lastKeyBytes, made on first use (natively keyed stores never need it). */
+  private lastMapKey: string | undefined;
 
   private serializeKey(key: K): Buffer {
     if (key === this.lastKey && this.lastKeyBytes !== undefined) return this.lastKeyBytes;
@@ -143,7 +144,7 @@ export class InMemoryWindowStore<K, V> implements TimestampedWindowStore<K, V>, 
     if (typeof key !== 'object') {
       this.lastKey = key;
       this.lastKeyBytes = bytes;
-      this.lastMapKey = bytes.toString('latin1');
+      this.lastMapKey = undefined;
     } else {
       this.lastKeyBytes = undefined;
     }
@@ -154,7 +155,9 @@ export class InMemoryWindowStore<K, V> implements TimestampedWindowStore<K, V>, 
     const native = this.nativeMapKey?.(key);
     if (native !== undefined) return native;
     const bytes = this.serializeKey(key);
-    return bytes === this.lastKeyBytes ? this.lastMapKey : bytes.toString('latin1');
+    if (bytes !== this.lastKeyBytes) return bytes.toString('latin1');
+    if (this.lastMapKey === undefined) this.lastMapKey = bytes.toString('latin1');
+    return this.lastMapKey;
   }
 
   private currentTimestamp(): number {
@@ -167,14 +170,32 @@ export class InMemoryWindowStore<K, V> implements TimestampedWindowStore<K, V>, 
     const starts = this.starts;
     let expired = 0;
     while (expired < starts.length && starts[expired]! < minLiveTime) this.segments.delete(starts[expired++]!);
-    if (expired > 0) starts.splice(0, expired);
+    if (expired > 0) {
+      starts.splice(0, expired);
+      this.cachedStart = Number.NaN;
+    }
+  }
+
+  // The last window looked up: records of a key (and of neighbouring keys) mostly hit the same window in turn,
+  // and a Map lookup by a window start (a double, above 2^31) costs more than this comparison.
+  private cachedStart = Number.NaN;
+  private cachedSegment: Segment<K, V> | undefined;
+
+  private segmentAt(windowStart: number): Segment<K, V> | undefined {
+    if (windowStart === this.cachedStart) return this.cachedSegment;
+    const segment = this.segments.get(windowStart);
+    this.cachedStart = windowStart;
+    this.cachedSegment = segment;
+    return segment;
   }
 
   private segmentFor(windowStart: number): Segment<K, V> {
-    let segment = this.segments.get(windowStart);
+    let segment = this.segmentAt(windowStart);
     if (segment !== undefined) return segment;
     segment = new Map();
     this.segments.set(windowStart, segment);
+    this.cachedStart = windowStart;
+    this.cachedSegment = segment;
     const starts = this.starts;
     // Windows mostly open in time order: append, else insert in place.
     if (starts.length === 0 || starts[starts.length - 1]! < windowStart) starts.push(windowStart);
@@ -184,6 +205,7 @@ export class InMemoryWindowStore<K, V> implements TimestampedWindowStore<K, V>, 
 
   private dropSegment(windowStart: number): void {
     this.segments.delete(windowStart);
+    this.cachedStart = Number.NaN;
     const index = lowerBound(this.starts, windowStart);
     if (this.starts[index] === windowStart) this.starts.splice(index, 1);
   }
@@ -227,7 +249,7 @@ export class InMemoryWindowStore<K, V> implements TimestampedWindowStore<K, V>, 
         if (log) this.logDetached(key, value, windowStart, seqnum, timestamp);
         return;
       }
-      const segment = this.segments.get(windowStart);
+      const segment = this.segmentAt(windowStart);
       const previous = segment?.get(mapKey);
       if (previous !== undefined) {
         segment!.delete(mapKey);
@@ -321,7 +343,7 @@ export class InMemoryWindowStore<K, V> implements TimestampedWindowStore<K, V>, 
     if (windowStart <= this.observedStreamTime - this.retentionPeriod) return undefined;
     // Java's store keys duplicates by key and sequence number, so a point lookup never finds them.
     if (this.retainDuplicates) return undefined;
-    const segment = this.segments.get(windowStart);
+    const segment = this.segmentAt(windowStart);
     return segment === undefined ? undefined : segment.get(this.mapKeyOf(key));
   }
 
@@ -531,6 +553,8 @@ export class InMemoryWindowStore<K, V> implements TimestampedWindowStore<K, V>, 
   close(): void {
     this.open = false;
     this.segments.clear();
+    this.cachedStart = Number.NaN;
+    this.cachedSegment = undefined;
     this.starts.length = 0;
     this.pending.length = 0;
   }
