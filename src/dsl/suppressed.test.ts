@@ -93,7 +93,7 @@ test('the buffer logs each change to its changelog on commit and a tombstone onc
     .windowedBy(TimeWindows.ofSizeWithNoGrace(10))
     .count()
     .suppress(Suppressed.untilWindowCloses(BufferConfig.unbounded()))
-    .toStream((k) => Windowed.toString(k))
+    .toStream((k: Windowed<string>) => Windowed.toString(k))
     .to('out', { keySerde: Serdes.String(), valueSerde: Serdes.Long() });
   const topology = b.build();
   const changelog = `sup-${topology
