@@ -1,0 +1,141 @@
+/**
+ * Joins in KafkaStreams on real Kafka (TRIBUTARY_TEST_KAFKA; skipped without it): a stream-table enrichment
+ * and a windowed stream-stream join give the expected records, and keep giving them after the application is
+ * closed mid-way and started again (the table and the join windows come back from their changelogs).
+ */
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import type { KafkaBackend } from '../kafka/backend.ts';
+import { PlatformaticBackend } from '../kafka/platformatic/platformatic-backend.ts';
+import { KafkaStreams } from '../runtime/kafka-streams.ts';
+import { produceStrings, readTopic, uniqueName } from '../runtime/test-support/runtime-harness.ts';
+import { JoinWindows } from './join-windows.ts';
+import { StreamsBuilder } from './streams-builder.ts';
+
+const address = process.env.TRIBUTARY_TEST_KAFKA;
+
+function config(applicationId: string) {
+  return {
+    'application.id': applicationId,
+    'commit.interval.ms': 200,
+    'poll.ms': 50,
+    'session.timeout.ms': 6_000,
+    'heartbeat.interval.ms': 200,
+    'max.poll.interval.ms': 15_000,
+  };
+}
+
+/** Waits until the group has committed `total` offsets of `topic` (all its records processed). */
+async function committed(backend: KafkaBackend, app: string, topic: string, total: number): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const offsets = await backend.admin.fetchCommittedOffsets(app);
+    const sum = offsets.filter((o) => o.topic === topic).reduce((n, o) => n + o.offset, 0);
+    if (sum >= total) return;
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${total} committed offsets of "${topic}" (${sum})`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+function text(records: readonly { key: Buffer | null; value: Buffer | null }[]): string[] {
+  return records.map((r) => `${r.key?.toString()}=${r.value?.toString()}`).sort();
+}
+
+describe('joins on real Kafka', () => {
+  const backend = address ? new PlatformaticBackend({ bootstrapServers: [address] }) : undefined;
+  const open: KafkaStreams[] = [];
+  after(async () => {
+    await Promise.allSettled(open.map((s) => s.close({ timeoutMs: 10_000 })));
+    await backend?.close();
+  });
+  const started = async (streams: KafkaStreams) => {
+    open.push(streams);
+    await streams.start();
+    return streams;
+  };
+
+  it('enriches orders with customers (stream-table join), also after a restart that restores the table from its changelog', async (t) => {
+    if (backend === undefined) return t.skip('no TRIBUTARY_TEST_KAFKA');
+    const [orders, customers, enriched, app] = ['orders', 'customers', 'enriched', 'app'].map(uniqueName);
+    await backend.admin.createTopics(
+      [orders, customers, enriched].map((name) => ({ name, partitions: 2, replicationFactor: 1 })),
+    );
+    const topology = () => {
+      const b = new StreamsBuilder();
+      const table = b.table(customers);
+      b.stream(orders)
+        .join(table, (order, customer) => `${order} for ${customer}`)
+        .to(enriched);
+      return b.build();
+    };
+    const names = Array.from({ length: 6 }, (_, i) => ({ key: `c${i}`, value: `customer-${i}`, timestamp: 1_000 }));
+    await produceStrings(backend, customers, 2, names);
+    const first = await started(new KafkaStreams(topology(), config(app), { backend }));
+    await committed(backend, app, customers, names.length);
+    const batch1 = names.map((c) => ({ key: c.key, value: `order-a-${c.key}`, timestamp: 2_000 }));
+    await produceStrings(backend, orders, 2, batch1);
+    const out1 = await readTopic(backend, enriched, 2, (r) => r.length >= batch1.length);
+    assert.deepEqual(text(out1), names.map((c) => `${c.key}=order-a-${c.key} for ${c.value}`).sort());
+    await committed(backend, app, orders, batch1.length);
+    assert.equal(await first.close({ timeoutMs: 10_000 }), true);
+
+    // The customers topic is not read again (its offsets are committed): the rows must come from the changelog.
+    await started(new KafkaStreams(topology(), config(app), { backend }));
+    const batch2 = names.map((c) => ({ key: c.key, value: `order-b-${c.key}`, timestamp: 3_000 }));
+    await produceStrings(backend, orders, 2, batch2);
+    const out2 = await readTopic(backend, enriched, 2, (r) => r.length >= batch1.length + batch2.length);
+    assert.deepEqual(
+      text(out2).filter((line) => line.includes('order-b')),
+      names.map((c) => `${c.key}=order-b-${c.key} for ${c.value}`).sort(),
+    );
+  });
+
+  it('joins two streams within the window, also with one side processed before a restart (windows restored from changelogs)', async (t) => {
+    if (backend === undefined) return t.skip('no TRIBUTARY_TEST_KAFKA');
+    const [clicks, views, joined, app] = ['clicks', 'views', 'joined', 'app'].map(uniqueName);
+    await backend.admin.createTopics(
+      [clicks, views, joined].map((name) => ({ name, partitions: 2, replicationFactor: 1 })),
+    );
+    const topology = () => {
+      const b = new StreamsBuilder();
+      b.stream(views)
+        .join(
+          b.stream(clicks),
+          (view, click) => `${view}&${click}`,
+          JoinWindows.ofTimeDifferenceAndGrace(1_000, 60_000),
+        )
+        .to(joined);
+      return b.build();
+    };
+    const keys = Array.from({ length: 8 }, (_, i) => `u${i}`);
+    const first = await started(new KafkaStreams(topology(), config(app), { backend }));
+    // Views at 10_000; a click within 1 s of a view joins, one 5 s later does not.
+    await produceStrings(
+      backend,
+      views,
+      2,
+      keys.map((key) => ({ key, value: `view-${key}`, timestamp: 10_000 })),
+    );
+    await produceStrings(backend, clicks, 2, [{ key: 'u0', value: 'click-now', timestamp: 10_500 }]);
+    const out1 = await readTopic(backend, joined, 2, (r) => r.length >= 1);
+    assert.deepEqual(text(out1), ['u0=view-u0&click-now']);
+    await committed(backend, app, views, keys.length);
+    await committed(backend, app, clicks, 1);
+    assert.equal(await first.close({ timeoutMs: 10_000 }), true);
+
+    await started(new KafkaStreams(topology(), config(app), { backend }));
+    await produceStrings(
+      backend,
+      clicks,
+      2,
+      keys.map((key, i) => ({ key, value: `click-${key}`, timestamp: i % 2 === 0 ? 10_900 : 15_000 })),
+    );
+    const expected = keys.filter((_, i) => i % 2 === 0).map((key) => `${key}=view-${key}&click-${key}`);
+    const out2 = await readTopic(backend, joined, 2, (r) => r.length >= 1 + expected.length);
+    // Give a wrong extra result (a click 5 s after its view) the time to show up before checking there is none.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const all = await readTopic(backend, joined, 2, (r) => r.length >= out2.length);
+    assert.deepEqual(text(all), ['u0=view-u0&click-now', ...expected].sort());
+  });
+});
