@@ -245,6 +245,26 @@ const DRIVER_SCENARIOS: Record<string, DriverScenario> = {
       ['b', 'v', 60],
     ],
   },
+  'windowed-table-join': {
+    windowSize: 10,
+    longValues: false,
+    define: (b, out) => {
+      const g = b.stream('in').groupByKey();
+      const counts = g.windowedBy(TimeWindows.ofSizeWithNoGrace(10)).count();
+      const joined = g.windowedBy(TimeWindows.ofSizeWithNoGrace(10)).reduce((a, v) => a + v);
+      counts
+        .join(joined, (n, s) => `${n}:${s}`)
+        .toStream()
+        .to('out', out);
+    },
+    records: [
+      ['a', 'x', 1],
+      ['a', 'y', 5],
+      ['b', 'z', 7],
+      ['a', 'w', 12],
+      ['b', 'v', 3],
+    ],
+  },
 };
 
 function tributaryOutputs(scenario: DriverScenario): string {

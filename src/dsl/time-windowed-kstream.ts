@@ -9,9 +9,11 @@ import type { SerdeLike } from '../processor/internals/serde-like.ts';
 import { longSerde } from '../serdes/primitive-serdes.ts';
 import { DeferredTimeWindowedSerde, timeWindowedSerdeFrom } from '../serdes/time-windowed-serde.ts';
 import { Stores } from '../state/stores.ts';
+import type { TimestampedWindowStore } from '../state/window-store.ts';
 import { WindowStoreBuilder } from '../state/window-store-builder.ts';
 import { EmitStrategy } from './emit-strategy.ts';
 import type { InternalStreamsBuilder, StoreSpec } from './internals/internal-streams-builder.ts';
+import type { KTableValueGetter, KTableValueGetterSupplier } from './internals/ktable-value-getter.ts';
 import { SlidingWindowAggregateProcessor } from './internals/sliding-window-aggregate-processor.ts';
 import type { TableSpec } from './internals/table-processors.ts';
 import {
@@ -123,11 +125,38 @@ export class TimeWindowedKStream<K, V> {
       store.keySerde === undefined
         ? (new DeferredTimeWindowedSerde<K>(undefined, windowSize) as unknown as SerdeLike<Windowed<K>>)
         : timeWindowedSerdeFrom(store.keySerde, windowSize);
-    return new KTable<Windowed<K>, VAgg>(builder, name, keySerde, store.valueSerde, spec, () => {
-      spec.sendOldValues = true;
-      return true;
-    });
+    return new KTable<Windowed<K>, VAgg>(
+      builder,
+      name,
+      keySerde,
+      store.valueSerde,
+      spec,
+      () => {
+        spec.sendOldValues = true;
+        return true;
+      },
+      () => windowValueGetterSupplier<K, VAgg>(store.name),
+    );
   }
+}
+
+/** How joins read a windowed table's row (Java's `KStreamWindowAggregateValueGetter`): its window store. */
+function windowValueGetterSupplier<K, V>(storeName: string): KTableValueGetterSupplier<Windowed<K>, V> {
+  return {
+    storeNames: [storeName],
+    get(): KTableValueGetter<Windowed<K>, V> {
+      let store: TimestampedWindowStore<K, V>;
+      return {
+        init(context) {
+          store = context.getStateStore<TimestampedWindowStore<K, V>>(storeName);
+        },
+        get(windowedKey) {
+          const found = store.fetchWithTimestamp(windowedKey.key, windowedKey.window.start);
+          return found === undefined || found.value === null || found.value === undefined ? undefined : found;
+        },
+      };
+    },
+  };
 }
 
 /** The store's retention: Materialized's, else the least the windows need (Java's window store materializers). */

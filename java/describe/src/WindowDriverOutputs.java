@@ -110,6 +110,17 @@ public class WindowDriverOutputs {
             .to("out", Produced.with(WindowedSerdes.timeWindowedSerdeFrom(String.class, size), Serdes.Long()));
         break;
       }
+      case "windowed-table-join": {
+        size = 10;
+        longValues = false;
+        KGroupedStream<String, String> g = b.<String, String>stream("in").groupByKey();
+        KTable<Windowed<String>, Long> counts = g.windowedBy(TimeWindows.ofSizeWithNoGrace(ms(10))).count();
+        KTable<Windowed<String>, String> joined = g.windowedBy(TimeWindows.ofSizeWithNoGrace(ms(10))).reduce((a, v) -> a + v);
+        counts.join(joined, (n, s) -> n + ":" + s)
+            .toStream()
+            .to("out", Produced.with(WindowedSerdes.timeWindowedSerdeFrom(String.class, size), Serdes.String()));
+        break;
+      }
       default:
         throw new IllegalArgumentException("unknown scenario " + name);
     }
