@@ -1,0 +1,150 @@
+/**
+ * Joins: the joiner's return type becomes the value type; co-partitioning of joined topics is required (with
+ * repartition topics sized to match, and an error naming both topics when user topics differ); bad options fail
+ * with errors naming the problem; a join over a derived table reads the parent's rows through its function.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { TaskAssignmentException } from '../errors/streams-exception.ts';
+import { resolveInternalPartitionCounts } from '../runtime/internal-topic-manager.ts';
+import { checkCopartitioning } from '../runtime/task-layout.ts';
+import { Serdes } from '../serdes/serdes.ts';
+import { TopologyTestDriver } from '../test-driver/topology-test-driver.ts';
+import { buildTopology } from '../topology/build-topology.ts';
+import { Consumed } from './consumed.ts';
+import { JoinWindows } from './join-windows.ts';
+import { Joined } from './joined.ts';
+import type { KStream } from './kstream.ts';
+import type { KTable } from './ktable.ts';
+import { StreamsBuilder } from './streams-builder.ts';
+
+interface Order {
+  readonly id: string;
+  readonly amount: number;
+}
+
+test("the joiner's return type is the joined stream's or table's value type, with null where a side may be missing", () => {
+  const b = new StreamsBuilder();
+  const orders = b.stream('orders', Consumed.with(Serdes.String(), Serdes.JSON<Order>()));
+  const customers = b.table('customers');
+  const inner: KStream<string, { order: Order; name: string }> = orders.join(customers, (order, name) => ({
+    order,
+    name,
+  }));
+  const left: KStream<string, string> = orders.leftJoin(customers, (order, name) => `${order.id}:${name ?? '?'}`);
+  // @ts-expect-error a left join's table value may be null
+  orders.leftJoin(customers, (_order, name) => name.length);
+  const windowed: KStream<string, number> = orders.join(
+    orders.mapValues((o) => o.amount),
+    (order, amount) => order.amount + amount,
+    JoinWindows.ofTimeDifferenceWithNoGrace(1000),
+  );
+  const outer: KStream<string, number> = orders.outerJoin(
+    orders,
+    (a, c) => (a?.amount ?? 0) + (c?.amount ?? 0),
+    JoinWindows.ofTimeDifferenceWithNoGrace(10),
+  );
+  const tables: KTable<string, number> = customers.join(
+    b.table('scores'),
+    (name, score, key) => Number(score) + name.length + key.length,
+  );
+  const global = b.globalTable('products');
+  const viaGlobal: KStream<string, boolean> = orders.join(
+    global,
+    (_key, order) => order.id,
+    (order, product) => order.id === product,
+  );
+  assert.ok(inner && left && windowed && outer && tables && viaGlobal);
+});
+
+test('a stream re-keyed before a join is repartitioned; the repartition topic is co-partitioned with the table', () => {
+  const b = new StreamsBuilder();
+  const customers = b.table('customers');
+  b.stream('orders')
+    .selectKey((_k, v) => v)
+    .join(customers, (o, c) => o + c)
+    .to('out');
+  const built = buildTopology(b.build(), { 'application.id': 'shop' });
+  const repartition = 'shop-KSTREAM-KEY-SELECT-0000000004-repartition';
+  assert.deepEqual(built.copartitionGroups, [['customers', repartition].sort()]);
+  const counts = new Map([
+    ['customers', 6],
+    ['orders', 2],
+  ]);
+  const sources = built.subtopologies.map((s) => ({ id: s.id, sourceTopics: s.sourceTopics }));
+  const sized = resolveInternalPartitionCounts(built, sources, counts);
+  // Written by the 2-partition orders sub-topology, yet sized like the table it joins.
+  assert.equal(sized.get(repartition), 6);
+});
+
+test('joining topics with different partition counts fails, naming both topics', () => {
+  const b = new StreamsBuilder();
+  b.stream('orders')
+    .join(b.table('customers'), (o, c) => o + c)
+    .to('out');
+  b.stream('clicks')
+    .leftJoin(b.stream('views'), (c, v) => c + v, JoinWindows.ofTimeDifferenceWithNoGrace(5))
+    .to('out2');
+  const built = buildTopology(b.build(), { 'application.id': 'shop' });
+  assert.deepEqual(built.copartitionGroups, [
+    ['customers', 'orders'],
+    ['clicks', 'views'],
+  ]);
+  const counts = new Map([
+    ['orders', 3],
+    ['customers', 4],
+    ['clicks', 2],
+    ['views', 2],
+  ]);
+  assert.throws(
+    () => checkCopartitioning(built.copartitionGroups, counts),
+    (error: Error) =>
+      error instanceof TaskAssignmentException &&
+      /"customers" has 4/.test(error.message) &&
+      /"orders" has 3/.test(error.message),
+  );
+  counts.set('customers', 3);
+  assert.doesNotThrow(() => checkCopartitioning(built.copartitionGroups, counts));
+});
+
+test('a join over a filtered, mapped table reads the source rows through filter and mapValues', () => {
+  const b = new StreamsBuilder();
+  const vip = b
+    .table('customers')
+    .filter((_k, v) => v.startsWith('vip:'))
+    .mapValues((v) => v.slice(4).toUpperCase());
+  b.stream('orders')
+    .leftJoin(vip, (o, c) => `${o}/${c}`)
+    .to('out');
+  const driver = new TopologyTestDriver(b.build(), { 'application.id': 'derived' });
+  const customers = driver.createInputTopic('customers', Serdes.String(), Serdes.String());
+  const orders = driver.createInputTopic('orders', Serdes.String(), Serdes.String());
+  customers.pipeInput('a', 'vip:ann', 1);
+  customers.pipeInput('b', 'bob', 2);
+  orders.pipeInput('a', 'o1', 3);
+  orders.pipeInput('b', 'o2', 4);
+  customers.pipeInput('a', 'ann', 5);
+  orders.pipeInput('a', 'o3', 6);
+  const out = driver.createOutputTopic('out', Serdes.String(), Serdes.String()).readKeyValuesToList();
+  driver.close();
+  assert.deepEqual(out, [
+    { key: 'a', value: 'o1/ANN' },
+    { key: 'b', value: 'o2/null' },
+    { key: 'a', value: 'o3/null' },
+  ]);
+});
+
+test('bad join options fail with errors that name the problem', () => {
+  assert.throws(() => JoinWindows.ofTimeDifferenceWithNoGrace(-1), /timeDifference must not be negative/);
+  assert.throws(() => JoinWindows.ofTimeDifferenceAndGrace(10, -5), /Grace period must not be negative/);
+  assert.throws(() => JoinWindows.ofTimeDifferenceWithNoGrace(10).before(-20), /must not be negative/);
+  assert.equal(JoinWindows.ofTimeDifferenceWithNoGrace(10).after(30).size(), 40);
+  const b = new StreamsBuilder();
+  const table = b.table('t');
+  assert.throws(
+    () => b.stream('s').join(table, (x, y) => x + y, Joined.as<string, string, string>('enrich').withGracePeriod(10)),
+    /join "enrich": a grace period needs a versioned table/,
+  );
+  // @ts-expect-error a stream-stream join needs JoinWindows
+  assert.throws(() => b.stream('s2').join(b.stream('s3'), (x, y) => x + y), /needs JoinWindows/);
+});
