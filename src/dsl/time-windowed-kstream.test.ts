@@ -213,3 +213,24 @@ test('Materialized.withRetention keeps windows longer, and sets the changelog re
   assert.equal(builderOfKept.changelogConfigs({})['retention.ms'], String(1000 + 86_400_000));
   assert.throws(() => Materialized.as('x').withRetention(-1), /non-negative integer/);
 });
+
+test('a windowed table sinks with the time-windowed serde over the default key serde when none is given', () => {
+  const builder = new StreamsBuilder();
+  builder
+    .stream('in')
+    .groupByKey()
+    .windowedBy(TimeWindows.ofSizeWithNoGrace(1000))
+    .reduce((a, v) => a + v)
+    .toStream()
+    .to('out');
+  const driver = new TopologyTestDriver(builder.build(), { 'application.id': 'tw' });
+  driver.createInputTopic('in').pipeInput('key', 'v', 123_456);
+  const [record] = driver.createOutputTopic('out', Serdes.Bytes(), Serdes.String()).readRecordsToList();
+  // [key bytes]["123000" as 8 bytes big-endian]: Java's TimeWindowedSerializer layout.
+  assert.equal(
+    Buffer.from(record!.key as Uint8Array).toString('hex'),
+    `${Buffer.from('key').toString('hex')}000000000001e078`,
+  );
+  assert.equal(record!.value, 'v');
+  driver.close();
+});
