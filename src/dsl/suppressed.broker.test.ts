@@ -3,44 +3,30 @@
  * when TRIBUTARY_TEST_KAFKA is set): the suppression buffer is restored from its changelog, so results held
  * back before the stop are emitted after it, and results emitted before it are not emitted again. Each final
  * session count appears exactly once, under at_least_once (a clean close commits the buffer with the input
- * offsets) and under exactly_once_v2 (read_committed).
+ * offsets) and under exactly_once_v2 (read_committed). On real Kafka, an exactly_once_v2 instance killed with
+ * SIGKILL mid-stream is replaced without any final result lost or repeated.
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import type { ConsumedRecord, KafkaBackend } from '../kafka/backend.ts';
+import { PlatformaticBackend } from '../kafka/platformatic/platformatic-backend.ts';
 import { KafkaStreams } from '../runtime/kafka-streams.ts';
 import { AT_LEAST_ONCE, EXACTLY_ONCE_V2, type ProcessingGuarantee } from '../runtime/streams-config.ts';
 import { produceStrings, readTopic, uniqueName } from '../runtime/test-support/runtime-harness.ts';
 import { testBackends } from '../runtime/test-support/test-backends.ts';
-import { Serdes } from '../serdes/serdes.ts';
-import { sessionWindowedSerdeFrom } from '../serdes/session-windowed-serde.ts';
-import type { Topology } from '../topology/topology.ts';
-import { SessionWindows } from './session-windows.ts';
-import { StreamsBuilder } from './streams-builder.ts';
-import { BufferConfig, Suppressed } from './suppressed.ts';
+import { finalSessionCounts, windowedStringSerde } from './test-support/final-session-counts.ts';
 import { Windowed } from './windowed.ts';
 
-const GAP = 100;
 const KEYS = Array.from({ length: 8 }, (_, i) => `user-${i}`);
-const windowedSerde = sessionWindowedSerdeFrom(Serdes.String());
-
-function finalSessionCounts(input: string, output: string): Topology {
-  const b = new StreamsBuilder();
-  b.stream(input)
-    .groupByKey({ keySerde: Serdes.String(), valueSerde: Serdes.String() })
-    .windowedBy(SessionWindows.ofInactivityGapWithNoGrace(GAP))
-    .count()
-    .suppress(Suppressed.untilWindowCloses(BufferConfig.unbounded()))
-    .toStream()
-    .to(output, { keySerde: windowedSerde, valueSerde: Serdes.Long() });
-  return b.build();
-}
 
 /** `[user@start/end]=count` of every output record. */
 function results(records: readonly ConsumedRecord[]): string[] {
   return records.map(
     (r) =>
-      `${Windowed.toString(windowedSerde.deserializer('out', r.key))}=${r.value === null ? null : r.value.readBigInt64BE()}`,
+      `${Windowed.toString(windowedStringSerde.deserializer('out', r.key))}=${r.value === null ? null : r.value.readBigInt64BE()}`,
   );
 }
 
@@ -104,3 +90,84 @@ for (const target of testBackends) {
     });
   }
 }
+
+const INSTANCE = fileURLToPath(new URL('./test-support/final-session-counts-instance.ts', import.meta.url));
+
+describe('suppress(untilWindowCloses) on real Kafka when an exactly_once_v2 instance is killed', () => {
+  it('SIGKILL mid-stream: the replacement emits every final session count exactly once (read_committed)', {
+    timeout: 120_000,
+  }, async (t) => {
+    const address = process.env.TRIBUTARY_TEST_KAFKA;
+    if (!address) return t.skip('no TRIBUTARY_TEST_KAFKA');
+    const backend = new PlatformaticBackend({ bootstrapServers: [address] });
+    const [input, output, app] = [uniqueName('clicks'), uniqueName('sessions'), uniqueName('app')];
+    const sessionTimeoutMs = 6_000;
+    const child = spawn(
+      process.execPath,
+      [
+        INSTANCE,
+        JSON.stringify({
+          bootstrap: address,
+          applicationId: app,
+          input,
+          output,
+          sessionTimeoutMs,
+          guarantee: EXACTLY_ONCE_V2,
+        }),
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let replacement: KafkaStreams | undefined;
+    const read = (until: (r: string[]) => boolean) =>
+      readTopic(backend, output, 2, (r) => until(results(r)), 45_000, 'read_committed').then(results);
+    try {
+      await backend.admin.createTopics([
+        { name: input, partitions: 2, replicationFactor: 1 },
+        { name: output, partitions: 2, replicationFactor: 1 },
+      ]);
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error('the child instance did not reach RUNNING within 30 s')),
+          30_000,
+        );
+        child.stdout!.on('data', (chunk: Buffer) => {
+          if (chunk.toString().includes('RUNNING')) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+        child.on('exit', (code) => reject(new Error(`the child instance exited with ${code} before RUNNING`)));
+      });
+      await produceStrings(backend, input, 2, events([1000, 1010, 1020, 1500, 1510]));
+      const sessionA = KEYS.map((key) => `[${key}@1000/1020]=3`);
+      await read((r) => sessionA.every((s) => r.includes(s)));
+      // More clicks in session B, and the kill right behind them: no clean close, a transaction may be open.
+      await produceStrings(backend, input, 2, events([1520]));
+      child.kill('SIGKILL');
+      await once(child, 'exit');
+
+      replacement = new KafkaStreams(
+        finalSessionCounts(input, output),
+        {
+          'application.id': app,
+          'processing.guarantee': EXACTLY_ONCE_V2,
+          'poll.ms': 50,
+          'session.timeout.ms': sessionTimeoutMs,
+          'heartbeat.interval.ms': 200,
+        },
+        { backend },
+      );
+      await replacement.start();
+      await produceStrings(backend, input, 2, events([3000]));
+      const sessionB = KEYS.map((key) => `[${key}@1500/1520]=3`);
+      await read((r) => sessionB.every((s) => r.includes(s)));
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      const all = await read((r) => r.length >= sessionA.length + sessionB.length);
+      assert.deepEqual(all.sort(), [...sessionA, ...sessionB].sort(), 'each final result exactly once');
+    } finally {
+      child.kill('SIGKILL');
+      await replacement?.close({ timeoutMs: 10_000 });
+      await backend.close();
+    }
+  });
+});
