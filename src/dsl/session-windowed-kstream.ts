@@ -8,8 +8,10 @@
 import type { SerdeLike } from '../processor/internals/serde-like.ts';
 import { longSerde } from '../serdes/primitive-serdes.ts';
 import { DeferredSessionWindowedSerde, sessionWindowedSerdeFrom } from '../serdes/session-windowed-serde.ts';
+import type { SessionStore } from '../state/session-store.ts';
 import { SessionStoreBuilder } from '../state/session-store-builder.ts';
 import type { StoreSpec } from './internals/internal-streams-builder.ts';
+import type { KTableValueGetter, KTableValueGetterSupplier } from './internals/ktable-value-getter.ts';
 import { type SessionMerger, SessionWindowAggregateProcessor } from './internals/session-window-aggregate-processor.ts';
 import type { TableSpec } from './internals/table-processors.ts';
 import { declareWindowGrace } from './internals/window-grace.ts';
@@ -130,11 +132,42 @@ export class SessionWindowedKStream<K, V> {
         ? (new DeferredSessionWindowedSerde(store.keySerde) as unknown as SerdeLike<Windowed<K>>)
         : sessionWindowedSerdeFrom(store.keySerde);
     // The session store always exists, so old values can be sent whenever downstream asks.
-    return new KTable<Windowed<K>, VAgg>(builder, name, keySerde, store.valueSerde, spec, () => {
-      spec.sendOldValues = true;
-      return true;
-    });
+    return new KTable<Windowed<K>, VAgg>(
+      builder,
+      name,
+      keySerde,
+      store.valueSerde,
+      spec,
+      () => {
+        spec.sendOldValues = true;
+        return true;
+      },
+      () => sessionValueGetterSupplier<K, VAgg>(store.name),
+    );
   }
+}
+
+/**
+ * How joins read a session table's row (Java's `KTableSessionWindowValueGetter`): the aggregate of exactly
+ * that session, stamped with the session's end.
+ */
+function sessionValueGetterSupplier<K, V>(storeName: string): KTableValueGetterSupplier<Windowed<K>, V> {
+  return {
+    storeNames: [storeName],
+    get(): KTableValueGetter<Windowed<K>, V> {
+      let store: SessionStore<K, V>;
+      return {
+        init(context) {
+          store = context.getStateStore<SessionStore<K, V>>(storeName);
+        },
+        get(windowedKey) {
+          const { start, end } = windowedKey.window;
+          const value = store.fetchSession(windowedKey.key, start, end);
+          return value === undefined || value === null ? undefined : { value, timestamp: end };
+        },
+      };
+    },
+  };
 }
 
 function retentionOf(materialized: { readonly retention?: number } | undefined): number | undefined {

@@ -99,6 +99,20 @@ const TOPOLOGIES: Record<string, () => Topology> = {
         .toStream(windowedToString)
         .to('out');
     }),
+  'session-join-suppressed': () =>
+    built((b) => {
+      const g = b.stream('in').groupByKey(strings);
+      const windows = SessionWindows.ofInactivityGapAndGrace(10, 20);
+      const finalCounts = g
+        .windowedBy(windows)
+        .count()
+        .suppress(Suppressed.untilWindowCloses(BufferConfig.unbounded()));
+      g.windowedBy(windows)
+        .reduce((a, v) => `${a},${v}`)
+        .join(finalCounts, (s, n) => `${s}#${n}`)
+        .toStream(windowedToString)
+        .to('out');
+    }),
   'time-limit': () =>
     built((b) => {
       b.table('t')
@@ -184,6 +198,7 @@ function tributaryOutput(name: string): string {
 }
 
 const DESCRIBED = [
+  'session-join-suppressed',
   'tumbling-count-suppress',
   'hopping-reduce-suppress-named',
   'session-count',
@@ -193,6 +208,7 @@ const DESCRIBED = [
   'time-limit',
 ];
 const DRIVEN = [
+  'session-join-suppressed',
   'tumbling-count-suppress',
   'hopping-reduce-suppress-named',
   'session-count',

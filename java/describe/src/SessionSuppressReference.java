@@ -91,6 +91,19 @@ public class SessionSuppressReference {
             .to("out");
         break;
       }
+      case "session-join-suppressed": {
+        KGroupedStream<String, String> g = b.<String, String>stream("in").groupByKey(Grouped.with(Serdes.String(), Serdes.String()));
+        SessionWindows windows = SessionWindows.ofInactivityGapAndGrace(Duration.ofMillis(10), Duration.ofMillis(20));
+        KTable<Windowed<String>, Long> finalCounts = g.windowedBy(windows)
+            .count()
+            .suppress(Suppressed.untilWindowCloses(Suppressed.BufferConfig.unbounded()));
+        g.windowedBy(windows)
+            .reduce((a, v) -> a + "," + v)
+            .join(finalCounts, (s, n) -> s + "#" + n)
+            .toStream((wk, v) -> wk.toString())
+            .to("out");
+        break;
+      }
       case "time-limit": {
         b.<String, String>table("t")
             .suppress(Suppressed.untilTimeLimit(Duration.ofMillis(10), Suppressed.BufferConfig.maxRecords(2).emitEarlyWhenFull()))

@@ -19,6 +19,7 @@ import { KTable } from '../ktable.ts';
 import type { BufferFullStrategy, Suppressed } from '../suppressed.ts';
 import type { Windowed } from '../windowed.ts';
 import type { Change } from './change.ts';
+import type { KTableValueGetter, KTableValueGetterSupplier } from './ktable-value-getter.ts';
 import type { TableSpec } from './table-processors.ts';
 import { findAndVerifyWindowGrace } from './window-grace.ts';
 
@@ -134,9 +135,45 @@ export function suppressTable<K, V>(table: KTable<K, V>, suppressed: Suppressed<
   }
   const spec: TableSpec = { sendOldValues: false, storeName: undefined };
   const parentEnable = table.enableSendingOldValues;
-  return new KTable<K, V>(builder, name, table.keySerde, table.valueSerde, spec, (force) => {
-    // Old values come from the parent (the suppressed updates carry them through the buffer).
-    if (parentEnable(force)) spec.sendOldValues = true;
-    return spec.sendOldValues;
-  });
+  return new KTable<K, V>(
+    builder,
+    name,
+    table.keySerde,
+    table.valueSerde,
+    spec,
+    (force) => {
+      // Old values come from the parent (the suppressed updates carry them through the buffer).
+      if (parentEnable(force)) spec.sendOldValues = true;
+      return spec.sendOldValues;
+    },
+    () => suppressedValueGetterSupplier(storeName, table.valueGetterSupplier()),
+  );
+}
+
+/**
+ * How joins read a suppressed table (Java's suppression view): a buffered key reads as it was before its first
+ * held-back update (its timestamp unknown: -1); any other key reads as the parent table.
+ */
+function suppressedValueGetterSupplier<K, V>(
+  storeName: string,
+  parent: KTableValueGetterSupplier<K, V>,
+): KTableValueGetterSupplier<K, V> {
+  return {
+    storeNames: [storeName, ...parent.storeNames],
+    get(): KTableValueGetter<K, V> {
+      const parentGetter = parent.get();
+      let buffer: InMemoryTimeOrderedKeyValueBuffer<K, V>;
+      return {
+        init(context) {
+          parentGetter.init(context);
+          buffer = context.getStateStore<InMemoryTimeOrderedKeyValueBuffer<K, V>>(storeName);
+        },
+        get(key) {
+          const prior = buffer.priorValueForBuffered(key);
+          if (prior === undefined) return parentGetter.get(key);
+          return prior.value === null ? undefined : { value: prior.value, timestamp: -1 };
+        },
+      };
+    },
+  };
 }

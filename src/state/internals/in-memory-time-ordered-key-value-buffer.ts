@@ -214,6 +214,18 @@ export class InMemoryTimeOrderedKeyValueBuffer<K, V> implements StateStore, Mana
     }
   }
 
+  /**
+   * The suppressed view of a buffered key (Java's `priorValueForBuffered`): `{ value }` with the value the key
+   * had before its first buffered update (null: none), or undefined when the key is not buffered.
+   */
+  priorValueForBuffered(key: K): { readonly value: V | null } | undefined {
+    const keyBytes = this.keySerde.serializer(this.topic, key);
+    if (keyBytes === null) return undefined;
+    const entry = this.index.get(keyBytes.toString('latin1'));
+    if (entry === undefined) return undefined;
+    return { value: entry.priorValue === null ? null : this.valueSerde.deserializer(this.topic, entry.priorValue) };
+  }
+
   /** The smallest buffer time, or MAX_SAFE_INTEGER when empty (Java: Long.MAX_VALUE). */
   minTimestamp(): number {
     return this.head()?.time ?? Number.MAX_SAFE_INTEGER;
