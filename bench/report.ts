@@ -120,7 +120,8 @@ function rate(side: SideResult): string {
   if (side.runs !== undefined && side.recordsPerSecMin !== undefined && side.recordsPerSecMax !== undefined) {
     text += ` (${fmtShort(side.recordsPerSecMin)}–${fmtShort(side.recordsPerSecMax)})`;
   }
-  if (side.timedOut) text += ` (timed out at ${fmtInt(side.processed)}/${fmtInt(side.expected)})`;
+  if (typeof side.raw.failure === 'string') text += ` (failed: ${side.raw.failure.slice(0, 80)})`;
+  else if (side.timedOut) text += ` (timed out at ${fmtInt(side.processed)}/${fmtInt(side.expected)})`;
   const sink = side.raw.sinkRecords;
   if (typeof sink === 'number' && sink < Math.min(side.processed, side.expected))
     text += ` (sink holds only ${fmtInt(sink)})`;

@@ -53,6 +53,9 @@ import { SinkWatcher } from './sink-watcher.ts';
 
 /** --full runs every cell this many times (median and min–max in the table); --quick once. */
 const FULL_REPEATS = 3;
+/** The inputs each mode runs unless --inputs says otherwise (VALUESIZExPARTITIONS). */
+const FULL_INPUTS = '100x1,1024x1';
+const QUICK_INPUTS = '100x1,100x2,1024x1';
 /** The event-time pair's timeline: records per millisecond of event time (see Workload.eventTime). */
 const EVENT_RECORDS_PER_MS = 1;
 
@@ -216,20 +219,19 @@ if (opts.help) {
 }
 
 const mode = opts.full ? 'full' : 'quick';
-const defaultRecords = mode === 'full' ? 2_000_000 : 200_000;
-const inputs: Input[] = (opts.inputs ?? (mode === 'full' ? '100x1,100x2,1024x1,1024x2' : '100x1,100x2,1024x1'))
-  .split(',')
-  .map((spec) => {
-    const [size, partitions] = spec.split('x').map(Number);
-    if (!(size > 0 && partitions > 0)) throw new Error(`--inputs: "${spec}" is not VALUESIZExPARTITIONS (e.g. 100x1)`);
-    // 1 KB inputs get half the records in full mode, to keep the topics' size (and disk) in bounds.
-    const records = opts.records
-      ? Number(opts.records)
-      : size >= 1024 && mode === 'full'
-        ? defaultRecords / 2
-        : defaultRecords;
-    return { valueSize: size, partitions, records };
-  });
+// Sized so that a --full run (3 runs per cell) fits in about 35 minutes on a 2-core machine; see bench/README.md.
+const defaultRecords = mode === 'full' ? 1_000_000 : 200_000;
+const inputs: Input[] = (opts.inputs ?? (mode === 'full' ? FULL_INPUTS : QUICK_INPUTS)).split(',').map((spec) => {
+  const [size, partitions] = spec.split('x').map(Number);
+  if (!(size > 0 && partitions > 0)) throw new Error(`--inputs: "${spec}" is not VALUESIZExPARTITIONS (e.g. 100x1)`);
+  // 1 KB inputs get half the records in full mode, to keep the topics' size (and disk) in bounds.
+  const records = opts.records
+    ? Number(opts.records)
+    : size >= 1024 && mode === 'full'
+      ? defaultRecords / 2
+      : defaultRecords;
+  return { valueSize: size, partitions, records };
+});
 const selected = opts.workloads ? new Set(opts.workloads.split(',')) : undefined;
 for (const name of selected ?? []) {
   if (!WORKLOADS.some((w) => w.name === name)) throw new Error(`--workloads: unknown workload "${name}"`);
@@ -277,6 +279,8 @@ async function runAll(broker: BenchBroker, stateRoot: string): Promise<BenchRepo
   bootstrapInUse = bootstrap;
   const inputTopic = (input: Input) => `bench-${runId}-in-v${input.valueSize}-p${input.partitions}`;
   // The event-time pair of an input: two topics of its shape on one timeline (window store, joins).
+  // Each topic of the pair holds half the input's records, so a join reads N records in all, as the other rows.
+  const pairRecords = (input: Input) => Math.ceil(input.records / 2);
   const pairTopics = (input: Input) =>
     [
       `bench-${runId}-ev-a-v${input.valueSize}-p${input.partitions}`,
@@ -339,14 +343,14 @@ async function runAll(broker: BenchBroker, stateRoot: string): Promise<BenchRepo
           {
             bootstrap,
             topic: topics.join(','),
-            records: input.records,
+            records: pairRecords(input),
             'value-size': input.valueSize,
             keys: 10_000,
             'records-per-ms': EVENT_RECORDS_PER_MS,
-            'base-timestamp': Date.now() - Math.ceil(input.records / EVENT_RECORDS_PER_MS),
+            'base-timestamp': Date.now() - Math.ceil(pairRecords(input) / EVENT_RECORDS_PER_MS),
           },
           1_200_000,
-          `load ${topics.join(' and ')} (${input.records} records each, event time ${EVENT_RECORDS_PER_MS} record/ms)`,
+          `load ${topics.join(' and ')} (${pairRecords(input)} records each, event time ${EVENT_RECORDS_PER_MS} record/ms)`,
         ),
         'load',
       );
@@ -426,7 +430,7 @@ async function runAll(broker: BenchBroker, stateRoot: string): Promise<BenchRepo
     rep: number,
     timeoutMs: number,
   ): Promise<{ raw?: Record<string, unknown>; why: string }> => {
-    const tag = `${w.name} ${input.valueSize}B×${input.partitions}p${repeats > 1 ? ` run ${rep + 1}/${repeats}` : ''}`;
+    const tag = `${w.name} ${input.valueSize}B×${input.partitions}p${rep > 0 || repeats > 1 ? ` run ${rep + 1}` : ''}`;
     const suffix = `${input.valueSize}-${input.partitions}${rep > 0 ? `-r${rep}` : ''}`;
     const sink = w.sink ? sinkTopic(input, w, impl, rep) : undefined;
     const options: Record<string, string | number> = {
@@ -479,7 +483,7 @@ async function runAll(broker: BenchBroker, stateRoot: string): Promise<BenchRepo
     }
   };
   /**
-   * One row: each side `repeats` times, interleaved (KS, T, then T, KS, ...: neither side always runs on the
+   * One row: each side `runsPerCell` times, interleaved (KS, T, then T, KS, ...: neither side always runs on the
    * warmer broker). A side that failed, was n/a or timed out is not run again.
    */
   const runRow = async (
@@ -488,12 +492,13 @@ async function runAll(broker: BenchBroker, stateRoot: string): Promise<BenchRepo
     sources: readonly string[],
     inputLabel: string,
     timeoutMs: number,
+    runsPerCell: number,
   ) => {
     const started = Date.now();
     const runs = { java: [] as Record<string, unknown>[], tributary: [] as Record<string, unknown>[] };
     const why = { java: 'skipped', tributary: 'skipped' };
     const stopped = { java: Boolean(opts['skip-java']), tributary: Boolean(opts['skip-tributary']) };
-    for (let rep = 0; rep < repeats; rep++) {
+    for (let rep = 0; rep < runsPerCell; rep++) {
       const order = rep % 2 === 0 ? (['java', 'tributary'] as const) : (['tributary', 'java'] as const);
       for (const impl of order) {
         if (stopped[impl]) continue;
@@ -521,11 +526,14 @@ async function runAll(broker: BenchBroker, stateRoot: string): Promise<BenchRepo
   for (const input of inputsInUse) {
     const shape = `${input.valueSize} B, ${input.partitions} partition${input.partitions > 1 ? 's' : ''}`;
     for (const w of regular) {
+      // An event-time row reads the pair: N/2 records per topic (a join reads both).
+      const rowInput = w.eventTime ? { ...input, records: pairRecords(input) } : input;
+      const count = rowInput.records.toLocaleString('en-US');
       const label = w.join
-        ? `2 × ${input.records.toLocaleString('en-US')} × ${shape}, event time`
-        : `${input.records.toLocaleString('en-US')} × ${shape}${w.eventTime ? ', event time' : ''}`;
+        ? `2 × ${count} × ${shape}, event time`
+        : `${count} × ${shape}${w.eventTime ? ', event time' : ''}`;
       const sources = w.eventTime ? pairTopics(input).slice(0, w.join ? 2 : 1) : [inputTopic(input)];
-      rows.push(await runRow(w, input, sources, label, runTimeoutMs));
+      rows.push(await runRow(w, rowInput, sources, label, runTimeoutMs, repeats));
     }
   }
   const bigKeyWorkloads = workloads.filter((w) => w.bigKeys);
@@ -547,7 +555,8 @@ async function runAll(broker: BenchBroker, stateRoot: string): Promise<BenchRepo
     const label = `${bigKeysRecords.toLocaleString('en-US')} × 100 B, 1 partition, ${bigKeysRecords.toLocaleString('en-US')} distinct keys`;
     // A store this size takes longer than SimpleBenchmark's 3 minutes to fill on this machine.
     const timeoutMs = Math.max(runTimeoutMs, bigKeysRecords / 20);
-    for (const w of bigKeyWorkloads) rows.push(await runRow(w, input, [topic], label, timeoutMs));
+    // Once each: these rows are there for peak RSS, and one run of N distinct keys takes minutes.
+    for (const w of bigKeyWorkloads) rows.push(await runRow(w, input, [topic], label, timeoutMs, 1));
   }
 
   return {

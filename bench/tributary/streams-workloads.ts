@@ -1,19 +1,24 @@
 import {
   Consumed,
   Grouped,
+  JoinWindows,
   KafkaStreams,
   type KeyValueStore,
+  type KTable,
+  Materialized,
   type ProcessingGuarantee,
   type Processor,
   type ProcessorContext,
   Produced,
   Serdes,
   Stores,
+  StreamJoined,
   type Record as StreamRecord,
   StreamsBuilder,
   StreamThreadExceptionResponse,
+  TimeWindows,
+  type WindowStore,
 } from '../../src/index.ts';
-import type { WindowStore } from '../../src/state/window-store.ts';
 import { type Meter, peakRssBytes } from './meter.ts';
 import { awaitOutputComplete } from './output-signal.ts';
 
@@ -21,23 +26,18 @@ const STORE = 'bench-store';
 /** SimpleBenchmark's window store: 1000 ms windows, retained 3 × as long. */
 const WINDOW_SIZE_MS = 1000;
 const WINDOW_RETENTION_MS = 3000;
+/** SimpleBenchmark's stream-stream join window. */
+const JOIN_WINDOW_MS = 10_000;
+/** SimpleBenchmark's joiner: returns one side, so the join's own cost is what is measured. */
+const joiner = (left: Buffer, _right: Buffer | null): Buffer => left;
 
 /**
  * Why a workload cannot run yet (an API it needs is not built), or undefined. The bench prints the reason in
  * the workload's Tributary cell instead of failing the row.
  */
 export function missingApi(workload: string, store: 'memory' | 'persistent'): string | undefined {
-  if (store === 'persistent') return 'not built: Materialized.as(Stores.persistentKeyValueStore(...))';
-  switch (workload) {
-    case 'windowed-count':
-      return 'not built: windowedBy(TimeWindows) count';
-    case 'stream-table-join':
-    case 'stream-stream-join':
-    case 'table-table-join':
-      return 'not built: joins';
-    default:
-      return undefined;
-  }
+  if (store === 'persistent' && workload !== 'count') return '--store persistent is for count only';
+  return undefined;
 }
 
 /** What a workload reports beside the meter: cross-checks that both apps did the same work. */
@@ -95,10 +95,45 @@ export async function runStreamsWorkload(options: StreamsWorkloadOptions): Promi
       break;
     }
     case 'count': {
+      const grouped = input.peek(() => meter.record()).groupByKey(Grouped.with(Serdes.Integer(), Serdes.ByteArray()));
+      if (options.store === 'persistent') grouped.count(Materialized.as(Stores.persistentKeyValueStore(STORE)));
+      else grouped.count();
+      break;
+    }
+    case 'windowed-count': {
       input
         .peek(() => meter.record())
         .groupByKey(Grouped.with(Serdes.Integer(), Serdes.ByteArray()))
+        .windowedBy(TimeWindows.ofSizeWithNoGrace(1000).advanceBy(500))
         .count();
+      break;
+    }
+    case 'stream-table-join': {
+      input
+        .peek(() => meter.record())
+        .leftJoin(countedTable(builder, options, meter, `${STORE}-table`), joiner)
+        .foreach(() => stats.joinOutputs++);
+      break;
+    }
+    case 'stream-stream-join': {
+      const other = builder.stream(secondSource(options), Consumed.with(Serdes.Integer(), Serdes.ByteArray()));
+      input
+        .peek(() => meter.record())
+        .leftJoin(
+          other.peek(() => meter.record()),
+          joiner,
+          JoinWindows.ofTimeDifferenceWithNoGrace(JOIN_WINDOW_MS),
+          StreamJoined.with(Serdes.Integer(), Serdes.ByteArray(), Serdes.ByteArray()),
+        )
+        .foreach(() => stats.joinOutputs++);
+      break;
+    }
+    case 'table-table-join': {
+      const left = input.peek(() => meter.record()).toTable(tableStore(`${STORE}-left`));
+      left
+        .leftJoin(countedTable(builder, options, meter, `${STORE}-right`), joiner)
+        .toStream()
+        .foreach(() => stats.joinOutputs++);
       break;
     }
     case 'window-store': {
@@ -219,6 +254,31 @@ class GetPutProcessor implements Processor<number, Buffer> {
     this.#store!.put(record.key, record.value);
     this.#meter.record();
   }
+}
+
+function secondSource(options: StreamsWorkloadOptions): string {
+  if (!options.source2) throw new Error(`${options.workload} needs --source2 (the join's second input)`);
+  return options.source2;
+}
+
+function tableStore(name: string): Materialized<number, Buffer> {
+  return Materialized.as<number, Buffer>(name).withKeySerde(Serdes.Integer()).withValueSerde(Serdes.ByteArray());
+}
+
+/**
+ * The second input as a table whose records the meter counts as they arrive (before the table's store), as
+ * the Java side does: stream(topic).peek(count).toTable().
+ */
+function countedTable(
+  builder: StreamsBuilder,
+  options: StreamsWorkloadOptions,
+  meter: Meter,
+  store: string,
+): KTable<number, Buffer> {
+  return builder
+    .stream(secondSource(options), Consumed.with(Serdes.Integer(), Serdes.ByteArray()))
+    .peek(() => meter.record())
+    .toTable(tableStore(store));
 }
 
 /**

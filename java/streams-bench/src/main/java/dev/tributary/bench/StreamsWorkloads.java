@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Serdes;
@@ -166,8 +167,11 @@ final class StreamsWorkloads {
         }
 
         KafkaStreams streams = new KafkaStreams(builder.build(), props);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
         streams.setUncaughtExceptionHandler(e -> {
             System.err.println("stream thread failed: " + e);
+            failure.set(e);
+            meter.abort();
             return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
                     .SHUTDOWN_CLIENT;
         });
@@ -192,6 +196,7 @@ final class StreamsWorkloads {
         extra.put("threads", threads);
         extra.put("store", workload.equals("passthrough") ? "none"
                 : (inMemory ? "in-memory" : "rocksdb") + (workload.equals("stream-stream-join") ? "" : ", cached"));
+        if (failure.get() != null) extra.put("failure", String.valueOf(failure.get()));
         if (join) extra.put("joinOutputs", joinOutputs.get());
         // A cross-check that both apps scanned as much.
         if (workload.equals("window-store")) extra.put("fetchedEntries", fetchedEntries.get());
