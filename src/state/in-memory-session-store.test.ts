@@ -5,6 +5,12 @@ import type { OutgoingRecord } from '../processor/internals/task-contract.ts';
 import { Serdes } from '../serdes/serdes.ts';
 import { sessionWindowedSerdeFrom } from '../serdes/session-windowed-serde.ts';
 import { InMemorySessionStore } from './in-memory-session-store.ts';
+import {
+  extractSessionEnd,
+  extractSessionKeyBytes,
+  extractSessionStart,
+  sessionKeyToBinary,
+} from './internals/session-key-schema.ts';
 import { Stores } from './stores.ts';
 
 function openStore(changelogTopic: string | undefined, retention = 100) {
@@ -120,4 +126,25 @@ test("the session store builder gives the changelog Java's windowed topic config
   const store = builder.build();
   assert.equal(store.retentionPeriod, 3_600_000);
   assert.throws(() => Stores.inMemorySessionStore('s', -1), /retentionPeriod/);
+});
+
+test('session keys encode start and end as big-endian int64, negative and very large times included', () => {
+  for (const [start, end] of [
+    [0, 0],
+    [5, 9],
+    [1_732_000_000_000, 1_732_000_009_999],
+    [Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
+    [-5, -1],
+    [-(2 ** 40), 2 ** 40 + 7],
+  ] as const) {
+    const binary = sessionKeyToBinary(Buffer.from('ab'), start, end);
+    const expected = Buffer.concat([Buffer.from('ab'), Buffer.alloc(16)]);
+    expected.writeBigInt64BE(BigInt(end), 2);
+    expected.writeBigInt64BE(BigInt(start), 10);
+    assert.deepEqual(binary, expected);
+    assert.equal(extractSessionStart(binary), start);
+    assert.equal(extractSessionEnd(binary), end);
+    assert.deepEqual(extractSessionKeyBytes(binary), Buffer.from('ab'));
+  }
+  assert.throws(() => extractSessionEnd(Buffer.alloc(15)), /at least 16 bytes/);
 });
