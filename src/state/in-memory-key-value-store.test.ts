@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import type { SerdeLike } from '../processor/internals/serde-like.ts';
 import type { OutgoingRecord } from '../processor/internals/task-contract.ts';
 import { Serdes } from '../serdes/serdes.ts';
-import { InMemoryKeyValueStore } from './in-memory-key-value-store.ts';
+import { InMemoryKeyValueStore, MAX_UNLOGGED_CHANGES } from './in-memory-key-value-store.ts';
 
 function openStore(changelogTopic: string | undefined) {
   const sent: OutgoingRecord[] = [];
@@ -290,17 +290,36 @@ test('many keys: deleted entries free their space for new keys, values and times
   for (let i = 0; i < n; i++) store.putWithTimestamp(i, i * 2, i);
   for (let i = 0; i < n; i += 2) store.delete(i);
   store.flush();
-  assert.equal(sent.length, n);
   assert.equal(store.approximateNumEntries(), n / 2);
-  for (let i = 0; i < n; i += 2) store.putWithTimestamp(n + i, -i, 7);
+  for (let i = 0; i < n; i += 2) store.putWithTimestamp(n + i, -i - 1, 7);
   assert.equal(store.approximateNumEntries(), n);
   for (let i = 1; i < n; i += 2) assert.deepEqual(store.getWithTimestamp(i), { value: i * 2, timestamp: i });
   for (let i = 0; i < n; i += 2) {
     assert.equal(store.get(i), undefined);
-    assert.deepEqual(store.getWithTimestamp(n + i), { value: -i, timestamp: 7 });
+    assert.deepEqual(store.getWithTimestamp(n + i), { value: -i - 1, timestamp: 7 });
   }
   const all = store.all();
   assert.equal(all.length, n);
   assert.deepEqual(all[0], { key: 1, value: 2 });
-  assert.deepEqual(all.at(-1), { key: 2 * n - 2, value: -(n - 2) });
+  assert.deepEqual(all.at(-1), { key: 2 * n - 2, value: -(n - 1) });
+  // The changelog, replayed, gives the same store.
+  store.flush();
+  const restored = openStoreWith(Serdes.Integer()).store;
+  restored.restoreBatch(sent.map((r) => ({ key: r.key, value: r.value, timestamp: r.timestamp ?? 0, headers: [] })));
+  assert.deepEqual(restored.all(), all);
+  assert.deepEqual(restored.getWithTimestamp(1), { value: 2, timestamp: 1 });
+});
+
+test('past MAX_UNLOGGED_CHANGES changed keys, the changes are logged before the flush (as a full record cache)', () => {
+  const { store, sent } = openStoreWith(Serdes.Integer());
+  for (let i = 0; i < MAX_UNLOGGED_CHANGES - 1; i++) store.put(i, 1);
+  store.put(0, 2); // the same key again: no new change
+  assert.equal(sent.length, 0);
+  store.put(MAX_UNLOGGED_CHANGES - 1, 1);
+  assert.equal(sent.length, MAX_UNLOGGED_CHANGES);
+  assert.deepEqual([sent[0].key?.readInt32BE(), sent[0].value?.readInt32BE()], [0, 2]);
+  store.put(0, 3);
+  store.flush();
+  assert.equal(sent.length, MAX_UNLOGGED_CHANGES + 1);
+  assert.deepEqual([sent.at(-1)?.key?.readInt32BE(), sent.at(-1)?.value?.readInt32BE()], [0, 3]);
 });

@@ -2,7 +2,11 @@
  * The in-memory key-value store (Java's `InMemoryKeyValueStore` wrapped in its change-logging and metered
  * layers): typed values kept in a Map keyed by the serialized key, so two keys are the same when their bytes
  * are (as in Java). Every change is remembered until the next flush, when the latest value of each changed key
- * goes to the changelog topic (compacted, so only the latest value per key matters for restoration).
+ * goes to the changelog topic (compacted, so only the latest value per key matters for restoration); past
+ * {@link MAX_UNLOGGED_CHANGES} changed keys, they go before the flush.
+ *
+ * Compact: an entry is a slot in columns (see KeyValueSlots), found through a Map from the key (or its bytes)
+ * to the slot; about 80 bytes per key, where an object per entry and a Buffer per key cost about 300.
  */
 
 import type { RecordHeader } from '../kafka/backend.ts';
@@ -77,6 +81,13 @@ function compareLatin1Bytes(a: MapKey, b: MapKey): number {
 
 /** Changelog records carry no headers: one shared empty list rather than an array per record. */
 const NO_HEADERS: readonly RecordHeader[] = Object.freeze([]);
+
+/**
+ * At most this many keys changed and not yet logged: past it, the store logs them before the commit. (Java's
+ * change-logging store logs every write; its record cache, 10 MiB by default, keeps the latest value of about
+ * as many keys as this until the commit or until it is full.)
+ */
+export const MAX_UNLOGGED_CHANGES = 65_536;
 
 /** V8's Map refuses its 2^24th entry ("Map maximum size exceeded"). */
 const MAX_MAP_ENTRIES = 2 ** 24;
@@ -200,7 +211,7 @@ export class InMemoryKeyValueStore<K, V> implements TimestampedKeyValueStore<K, 
     if (slot === undefined) slot = this.addSlot(mapKey, key);
     else if (this.slots.value(slot) === undefined) this.unloggedDeletions--;
     this.slots.set(slot, value, timestamp);
-    if (this.collector !== undefined) this.slots.markChanged(slot);
+    if (this.collector !== undefined) this.markChanged(slot);
   }
 
   // The slot of the last key looked up: an aggregation reads and then writes the same key, one Map lookup.
@@ -221,6 +232,13 @@ export class InMemoryKeyValueStore<K, V> implements TimestampedKeyValueStore<K, 
     this.index.delete(mapKey);
     this.slots.free(slot);
     if (this.cachedSlot === slot) this.cachedMapKey = undefined;
+  }
+
+  private markChanged(slot: number): void {
+    this.slots.markChanged(slot);
+    // Bounded, like Java's record cache, which logs its oldest dirty entries when full: without a bound, a
+    // commit interval over millions of new keys would hand millions of records to the producer at once.
+    if (this.slots.changedCount() >= MAX_UNLOGGED_CHANGES) this.flush();
   }
 
   private addSlot(mapKey: MapKey, key: K): number {
@@ -245,7 +263,7 @@ export class InMemoryKeyValueStore<K, V> implements TimestampedKeyValueStore<K, 
       const held = slot ?? this.addSlot(mapKey, key);
       if (previous !== undefined || slot === undefined) this.unloggedDeletions++;
       this.slots.set(held, undefined, timestamp);
-      this.slots.markChanged(held);
+      this.markChanged(held);
     } else if (slot !== undefined) {
       this.freeSlot(mapKey, slot);
     }
