@@ -11,8 +11,6 @@
  * Threads: `num.stream.threads` loops run interleaved on Node's one JavaScript thread (each is its own group
  * member with its own tasks). One is the right number for most applications; scale out with more processes.
  */
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   failOnProductionError,
   type ProductionExceptionHandler,
@@ -30,6 +28,7 @@ import { GlobalStreamThread } from './global-stream-thread.ts';
 import { prepareTopics, resolveSourcePatterns } from './internal-topic-manager.ts';
 import { isValidTransition, KafkaStreamsState, type StateListener } from './kafka-streams-state.ts';
 import { resolveTopology, type TopologyInput } from './resolve-topology.ts';
+import { StateDirectory } from './state-directory.ts';
 import type { StateRestoreListener } from './state-restore-listener.ts';
 import { newProcessId, StreamThread, type ThreadMetadata } from './stream-thread.ts';
 import { type ResolvedStreamsConfig, resolveStreamsConfig, type StreamsConfigProperties } from './streams-config.ts';
@@ -78,6 +77,8 @@ export class KafkaStreams {
   #signalCleanup: (() => void) | undefined;
   #startPromise: Promise<void> | undefined;
   readonly #productionHandler: ProductionExceptionHandler;
+  /** `<state.dir>/<application.id>`: persistent stores, checkpoints, the instance's lock. */
+  readonly #stateDirectory: StateDirectory;
 
   constructor(topology: TopologyInput, config: StreamsConfigProperties, options: KafkaStreamsOptions = {}) {
     this.#config = resolveStreamsConfig(config);
@@ -88,6 +89,7 @@ export class KafkaStreams {
     // Built here, as Java does in the constructor: topology mistakes throw at once, naming the problem.
     this.#topology = resolveTopology(topology, this.#config.values);
     this.#options = options;
+    this.#stateDirectory = new StateDirectory(this.#config.stateDir, this.#config.applicationId);
   }
 
   /** The client's state (CREATED, REBALANCING, RUNNING, PENDING_SHUTDOWN, NOT_RUNNING, PENDING_ERROR, ERROR). */
@@ -289,6 +291,7 @@ export class KafkaStreams {
         productionExceptionHandler: productionHandler,
         globalStore: (name) => this.#globalThread?.store(name),
         restoreListener: () => this.#restoreListener,
+        stateDirectory: this.#stateDirectory,
         onStateChange: () => this.#onThreadStateChange(),
         onFailure: (thread, error) => this.#onThreadFailure(thread, error, factory),
         onApplicationShutdownRequested: (_thread, error) => this.#fail(error),
@@ -396,6 +399,8 @@ export class KafkaStreams {
     // #startThreads sees PENDING_SHUTDOWN / PENDING_ERROR.
     await Promise.allSettled(this.#threads.map((thread) => thread.shutdown()));
     await this.#globalThread?.shutdown().catch(() => {});
+    await this.#stateDirectory.whenTasksClosed();
+    this.#stateDirectory.unlock();
     if (this.#ownsBackend && this.#backend !== undefined) await this.#backend.close().catch(() => {});
   }
 
@@ -422,7 +427,11 @@ export class KafkaStreams {
     return cleanup;
   }
 
-  /** Deletes this application's local state directory. Only when not running (Java's cleanUp). */
+  /**
+   * Deletes this application's local state directory, `<state.dir>/<application.id>` (Java's cleanUp): the next
+   * start restores every persistent store from its changelog. Only when not running; throws naming the
+   * directory if another instance on this machine holds it.
+   */
   cleanUp(): void {
     if (
       this.#state !== KafkaStreamsState.CREATED &&
@@ -431,7 +440,7 @@ export class KafkaStreams {
     ) {
       throw new StreamsException(`cleanUp() needs a stopped client; this one is ${this.#state}`);
     }
-    rmSync(join(this.#config.stateDir, this.#config.applicationId), { recursive: true, force: true });
+    this.#stateDirectory.cleanUp();
   }
 
   /** The error that put the client into ERROR, if any. */

@@ -19,6 +19,7 @@
  * resume where they were, the others are closed, and new tasks restore their stores first.
  */
 import { randomUUID } from 'node:crypto';
+import { dirname, join } from 'node:path';
 import type { ProductionExceptionHandler } from '../errors/production-exception-handler.ts';
 import {
   ApplicationShutdownRequestedException,
@@ -46,12 +47,15 @@ import type {
   TaskId,
 } from '../processor/internals/task-contract.ts';
 import { taskIdString } from '../processor/internals/task-contract.ts';
+import { isPersistentStore, type PersistentStoreHandle } from '../state/persistent-key-value-store.ts';
 import {
   AssignorError,
   decodeAssignmentInfo,
   encodeSubscriptionInfo,
   PROTOCOL_VERSION,
 } from './assignment-protocol.ts';
+import { deleteOffsetCheckpoint, readOffsetCheckpoint, writeOffsetCheckpoint } from './offset-checkpoint.ts';
+import type { StateDirectory } from './state-directory.ts';
 import type { StateRestoreListener } from './state-restore-listener.ts';
 import type { ResolvedStreamsConfig } from './streams-config.ts';
 import { createStreamsPartitionAssignor } from './streams-partition-assignor.ts';
@@ -83,6 +87,8 @@ export interface StreamThreadOptions {
   readonly restoreListener?: () => StateRestoreListener | undefined;
   /** The instance's global stores (kept by its global stream thread), for processors of every task. */
   readonly globalStore?: (name: string) => StateStoreHandle | undefined;
+  /** The instance's state directory: locked by the first persistent store, and hands tasks between its threads. */
+  readonly stateDirectory?: StateDirectory;
   readonly onStateChange: (thread: StreamThread, state: StreamThreadState) => void;
   /** The loop died of `error`; the thread waits (still a group member) until `shutdown` is called. */
   readonly onFailure: (thread: StreamThread, error: Error) => void;
@@ -99,8 +105,10 @@ interface ActiveTask {
   /** Changelog partition key → what restoring it needs; empty once restored. */
   readonly restoring: Map<
     string,
-    { partition: TopicPartition; store: StateStoreHandle; endOffset: number; restored: number }
+    { partition: TopicPartition; store: StateStoreHandle; startOffset: number; endOffset: number; restored: number }
   >;
+  /** The task's persistent stores (checkpointed after commits and on a clean close). */
+  readonly persistentStores: readonly PersistentStoreHandle[];
   paused: boolean;
   processed: number;
   droppedRecords: number;
@@ -239,9 +247,12 @@ export class StreamThread {
       // Leaving revokes (our onRevoked commits and suspends), then the suspended tasks are closed.
       if (this.#member !== undefined) await this.#member.leave().catch(() => {});
       await this.#withLock(async () => {
-        for (const active of [...this.#tasks.values()]) this.#closeTask(active, !this.#dirty);
+        const tasks = [...this.#tasks.values()];
+        if (!this.#dirty) await this.#checkpointTasks(tasks).catch(() => {});
+        for (const active of tasks) this.#closeTask(active, !this.#dirty);
       });
     } finally {
+      await this.#options.stateDirectory?.whenTasksClosed();
       await Promise.allSettled([this.#fetcher?.close(), this.#restoreFetcher?.close(), this.#producer?.close()]);
       this.#setState('DEAD');
     }
@@ -482,6 +493,42 @@ export class StreamThread {
     }
     for (const active of committing) active.task.postCommit();
     this.#maybePurgeRepartitionTopics(offsets);
+    // Under exactly-once a checkpoint is written only on a clean close: the store on disk may hold writes of
+    // the open transaction, which an abort would leave there (Java does the same).
+    if (!this.#eos) await this.#checkpointTasks(committing);
+  }
+
+  /**
+   * Writes the `.checkpoint` of tasks with persistent, logged stores: once the stores' writes are on disk,
+   * the changelog's end offsets (everything the task logged is acknowledged by now) minus one, the offset of
+   * the last record the store holds, as Java's checkpoint says. Tasks still restoring are left alone.
+   */
+  async #checkpointTasks(tasks: readonly ActiveTask[]): Promise<void> {
+    const checkpointed = tasks.filter(
+      (a) => a.phase !== 'restoring' && a.persistentStores.some((s) => s.changelogTopic !== undefined),
+    );
+    if (checkpointed.length === 0) return;
+    await Promise.all(checkpointed.flatMap((a) => a.persistentStores.map((s) => s.whenWritten())));
+    const partitions = checkpointed.flatMap((a) =>
+      a.persistentStores
+        .filter((s) => s.changelogTopic !== undefined)
+        .map((s) => ({ topic: s.changelogTopic as string, partition: a.task.id.partition })),
+    );
+    const listed = await this.#options.backend.admin.listOffsets(
+      partitions.map((p) => ({ ...p, spec: 'latest' as const })),
+      { isolationLevel: this.#eos ? 'read_committed' : 'read_uncommitted' },
+    );
+    const latest = new Map(listed.map((l) => [topicPartitionKey(l), l.offset]));
+    for (const active of checkpointed) {
+      const entries: TopicPartitionOffset[] = [];
+      for (const store of active.persistentStores) {
+        if (store.changelogTopic === undefined) continue;
+        const partition = { topic: store.changelogTopic, partition: active.task.id.partition };
+        const end = latest.get(topicPartitionKey(partition));
+        if (end !== undefined && end > 0) entries.push({ ...partition, offset: end - 1 });
+      }
+      writeOffsetCheckpoint(checkpointFileOf(active), entries);
+    }
   }
 
   /**
@@ -586,9 +633,9 @@ export class StreamThread {
       }
       this.#setStateIfAlive('PARTITIONS_ASSIGNED');
       const assigned = new Set(info.activeTasks);
-      for (const active of [...this.#tasks.values()]) {
-        if (!assigned.has(active.idString)) this.#closeTask(active, true);
-      }
+      const unassigned = [...this.#tasks.values()].filter((active) => !assigned.has(active.idString));
+      if (!this.#dirty) await this.#checkpointTasks(unassigned).catch(() => {});
+      for (const active of unassigned) this.#closeTask(active, true);
       const created: ActiveTask[] = [];
       for (const idString of info.activeTasks) {
         const existing = this.#tasks.get(idString);
@@ -597,7 +644,15 @@ export class StreamThread {
           this.#registerPartitions(existing);
           continue;
         }
-        created.push(this.#createTask(parseTaskId(idString), assignment));
+        try {
+          // Another thread of this instance may still hold the task (suspended): it closes it first.
+          await this.#options.stateDirectory?.claimTask(idString, this, () => this.#handOver(idString));
+          created.push(this.#createTask(parseTaskId(idString), assignment));
+        } catch (error) {
+          this.#assignmentError ??= asError(error);
+          this.#wake?.();
+          return;
+        }
       }
       // The fetcher keeps the positions of partitions it keeps (resumed tasks continue where they were).
       const inputPartitions = [...this.#tasks.values()].flatMap((a) => a.task.inputPartitions);
@@ -609,6 +664,14 @@ export class StreamThread {
       this.#lastCommitMs = Date.now();
       if (this.#restoringPartitions.size === 0) this.#setStateIfAlive('RUNNING');
     });
+  }
+
+  /** Another thread of this instance was assigned a task this one still holds: close it cleanly, checkpointed. */
+  async #handOver(idString: string): Promise<void> {
+    const active = this.#tasks.get(idString);
+    if (active === undefined) return;
+    if (!this.#dirty && active.phase !== 'running') await this.#checkpointTasks([active]).catch(() => {});
+    if (this.#tasks.get(idString) === active) this.#closeTask(active, !this.#dirty && active.phase !== 'running');
   }
 
   #handleAssignmentError(code: number, message: string): void {
@@ -654,11 +717,23 @@ export class StreamThread {
       (tp) => tp.partition === id.partition && sources.includes(tp.topic),
     );
     const task = this.#options.topology.createTask(id, environment, inputPartitions);
+    const persistentStores = task.stores.filter((s): s is StateStoreHandle & PersistentStoreHandle =>
+      isPersistentStore(s),
+    );
+    if (persistentStores.length > 0) {
+      try {
+        this.#options.stateDirectory?.lock();
+      } catch (error) {
+        task.close();
+        throw error;
+      }
+    }
     active = {
       idString: taskIdString(id),
       task,
       phase: 'restoring',
       restoring: new Map(),
+      persistentStores,
       paused: true,
       processed: 0,
       droppedRecords: 0,
@@ -678,6 +753,21 @@ export class StreamThread {
     for (const partition of inputs) {
       const offset = committedByKey.get(topicPartitionKey(partition));
       this.#fetcher!.seek(partition, offset !== undefined && offset >= 0 ? offset : this.#config.autoOffsetReset);
+    }
+
+    // Persistent stores: restore only what the changelog has after the task's checkpoint.
+    const checkpoints = new Map<ActiveTask, Map<string, TopicPartitionOffset>>();
+    for (const active of created) {
+      if (active.persistentStores.length === 0) continue;
+      const file = checkpointFileOf(active);
+      const checkpoint = readOffsetCheckpoint(file);
+      if (this.#eos) {
+        // No checkpoint under exactly-once means no clean close: the stores may hold aborted writes. Rebuild
+        // them, and remove the checkpoint while the task runs (it is written again on a clean close).
+        if (checkpoint.size === 0) for (const store of active.persistentStores) store.wipe();
+        deleteOffsetCheckpoint(file);
+      }
+      checkpoints.set(active, checkpoint);
     }
 
     const changelogs: { active: ActiveTask; partition: TopicPartition; store: StateStoreHandle }[] = [];
@@ -707,9 +797,20 @@ export class StreamThread {
       for (const { active, store, partition } of changelogs) {
         const key = topicPartitionKey(partition);
         const endOffset = latest.get(key) ?? 0;
-        if ((earliest.get(key) ?? 0) >= endOffset) continue;
-        const startingOffset = earliest.get(key) ?? 0;
-        active.restoring.set(key, { partition, store, endOffset, restored: 0 });
+        const earliestOffset = earliest.get(key) ?? 0;
+        let startingOffset = earliestOffset;
+        const checkpointed = checkpoints.get(active)?.get(key);
+        if (checkpointed !== undefined && isPersistentStore(store)) {
+          if (checkpointed.offset + 1 > endOffset) {
+            // The changelog is shorter than the checkpoint says (recreated, or the checkpoint is foreign): the
+            // store cannot be trusted. Java wipes it on OffsetOutOfRange; so do we.
+            store.wipe();
+          } else {
+            startingOffset = Math.max(earliestOffset, checkpointed.offset + 1);
+          }
+        }
+        if (startingOffset >= endOffset) continue;
+        active.restoring.set(key, { partition, store, startOffset: startingOffset, endOffset, restored: 0 });
         this.#restoringPartitions.set(key, active);
         this.#options.restoreListener?.()?.onRestoreStart?.(partition, store.name, startingOffset, endOffset);
       }
@@ -718,7 +819,7 @@ export class StreamThread {
         [...this.#restoringPartitions.values()].flatMap((a) => [...a.restoring.values()].map((r) => r.partition)),
       );
       for (const active of created)
-        for (const r of active.restoring.values()) restoreFetcher.seek(r.partition, 'earliest');
+        for (const r of active.restoring.values()) restoreFetcher.seek(r.partition, r.startOffset);
     }
     for (const active of created) if (active.restoring.size === 0) this.#startProcessing(active);
   }
@@ -745,6 +846,7 @@ export class StreamThread {
       }
     }
     const done: TopicPartition[] = [];
+    const restored: ActiveTask[] = [];
     for (const [key, active] of this.#restoringPartitions) {
       const entry = active.restoring.get(key)!;
       const position = restoreFetcher.position(entry.partition);
@@ -753,8 +855,15 @@ export class StreamThread {
         this.#restoringPartitions.delete(key);
         done.push(entry.partition);
         this.#options.restoreListener?.()?.onRestoreEnd?.(entry.partition, entry.store.name, entry.restored);
-        if (active.restoring.size === 0) this.#startProcessing(active);
+        if (active.restoring.size === 0) restored.push(active);
       }
+    }
+    // A persistent store writes restored records asynchronously: they must be readable before processing.
+    const written = restored.flatMap((a) => a.persistentStores.map((s) => s.whenWritten()));
+    if (written.length > 0) await Promise.all(written);
+    for (const active of restored) {
+      // A rebalance may have closed the task meanwhile.
+      if (this.#tasks.get(active.idString) === active && active.phase === 'restoring') this.#startProcessing(active);
     }
     if (done.length > 0) {
       restoreFetcher.assign(
@@ -790,6 +899,13 @@ export class StreamThread {
       active.task.close();
     } catch (error) {
       if (clean) throw error;
+    } finally {
+      // The task's directory is free once its persistent stores released their files.
+      this.#options.stateDirectory?.releaseTask(
+        active.idString,
+        this,
+        Promise.all(active.persistentStores.map((s) => s.whenClosed())).then(() => {}),
+      );
     }
   }
 
@@ -829,6 +945,11 @@ export class StreamThread {
 /** The thread lost its tasks to a rebalance (Java's TaskMigratedException). */
 class TaskMigratedError extends StreamsException {
   override name = 'TaskMigratedError';
+}
+
+/** `<task directory>/.checkpoint`: the task directory is the parent of its stores' directories. */
+function checkpointFileOf(active: ActiveTask): string {
+  return join(dirname(active.persistentStores[0].directory), '.checkpoint');
 }
 
 function parseTaskId(id: string): TaskId {
