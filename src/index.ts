@@ -182,3 +182,6 @@ export type { StreamJoinedBuilder } from './dsl/stream-joined.ts';
 export { StreamJoined } from './dsl/stream-joined.ts';
 export { TableJoined } from './dsl/table-joined.ts';
 export type { KeySelector, ValueJoiner } from './dsl/value-joiner.ts';
+export type { PersistentKeyValueStoreOptions } from './state/persistent-key-value-store.ts';
+export { PersistentKeyValueStore } from './state/persistent-key-value-store.ts';
+export type { DslStoreType } from './state/store-builder.ts';
