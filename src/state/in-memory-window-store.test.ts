@@ -180,3 +180,51 @@ test('Stores.inMemoryWindowStore refuses bad sizes, naming the store; the builde
   assert.equal(store.name, 'ok');
   assert.equal(store.windowSize, 1000);
 });
+
+test('range reads match a brute-force model in serialized-key order, across puts and deletes after earlier reads', () => {
+  for (const [label, serde, keys] of [
+    ['int', Serdes.Integer(), [-300, -2, -1, 0, 1, 2, 7, 255, 256, 70_000, 2 ** 31 - 1, -(2 ** 31)]],
+    ['long', Serdes.Long(), [-(2 ** 53 - 1), -5, -1, 0, 1, 9, 2 ** 40, 2 ** 53 - 1]],
+    ['string', Serdes.String(), ['', 'a', 'ab', 'b', 'B', 'é', 'z', 'zz', '\u{1F600}']],
+  ] as const) {
+    const store = new InMemoryWindowStore<unknown, number>('r', 1_000_000, 10, false, serde as never, Serdes.Integer());
+    store.init({
+      taskId: '0_0',
+      partition: 0,
+      changelogTopic: undefined,
+      collector: { send: () => {}, partitionsFor: () => undefined },
+      config: {},
+      currentTimestamp: () => 0,
+    });
+    const model = new Map<string, { key: unknown; start: number; value: number }>();
+    const bytes = (key: unknown) => (serde as { serializer: (t: string, k: unknown) => Buffer }).serializer('t', key);
+    let seed = 7;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    for (let step = 0; step < 400; step++) {
+      const key = keys[random(keys.length)];
+      const start = random(5) * 10;
+      const id = `${bytes(key).toString('hex')}@${start}`;
+      if (random(4) === 0) {
+        store.put(key, null, start);
+        model.delete(id);
+      } else {
+        store.put(key, step, start);
+        model.set(id, { key, start, value: step });
+      }
+      if (step % 7 !== 0) continue;
+      const [a, b] = [keys[random(keys.length)], keys[random(keys.length)]];
+      const [from, to] = Buffer.compare(bytes(a), bytes(b)) <= 0 ? [a, b] : [b, a];
+      const expected = [...model.values()]
+        .filter((e) => Buffer.compare(bytes(e.key), bytes(from)) >= 0 && Buffer.compare(bytes(e.key), bytes(to)) <= 0)
+        .filter((e) => e.start >= 10 && e.start <= 30)
+        .sort((x, y) => x.start - y.start || Buffer.compare(bytes(x.key), bytes(y.key)))
+        .map((e) => `${String(e.key)}@${e.start}=${e.value}`);
+      const actual = store.fetch(from, to, 10, 30).map((e) => `${String(e.key.key)}@${e.key.window.start}=${e.value}`);
+      assert.deepEqual(actual, expected, `${label} keys, step ${step}, range ${String(from)}..${String(to)}`);
+      assert.equal(store.all().length, model.size, `${label} keys: all() holds every window`);
+    }
+  }
+});

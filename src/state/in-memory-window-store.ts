@@ -59,7 +59,41 @@ interface WindowEntry<K, V> {
   next: WindowEntry<K, V> | undefined;
 }
 
-type Segment<K, V> = Map<MapKey, WindowEntry<K, V>>;
+/** One window's entries: by Map key, and (once a range read needed them) their heads in key order. */
+class Segment<K, V> {
+  readonly start: number;
+  readonly byKey = new Map<MapKey, WindowEntry<K, V>>();
+  /**
+   * The heads of byKey in serialized-key order, kept up to date once built: range reads binary-search it
+   * (as Java's skip list per window) instead of scanning the window. Undefined until a range read needs it, so
+   * aggregations that only read single keys never pay for it.
+   */
+  sorted: WindowEntry<K, V>[] | undefined = undefined;
+  constructor(start: number) {
+    this.start = start;
+  }
+}
+
+/** Orders entries (or a bound: an object with a key and its bytes) by serialized key bytes. */
+type KeyOrder = (a: { key: unknown; keyBytes: Buffer }, b: { key: unknown; keyBytes: Buffer }) => number;
+
+const byBytes: KeyOrder = (a, b) => Buffer.compare(a.keyBytes, b.keyBytes);
+// Big-endian two's complement bytes sort as unsigned numbers: non-negative first, then negative.
+const byInt32Bytes: KeyOrder = (a, b) => ((a.key as number) >>> 0) - ((b.key as number) >>> 0);
+const byInt16Bytes: KeyOrder = (a, b) => ((a.key as number) & 0xffff) - ((b.key as number) & 0xffff);
+const byInt64Bytes: KeyOrder = (a, b) => {
+  const x = a.key as number;
+  const y = b.key as number;
+  return x < 0 === y < 0 ? x - y : x < 0 ? 1 : -1;
+};
+
+/** The cheapest order equal to the serialized keys' byte order: numbers compare natively for the number serdes. */
+function keyOrderFor(serde: SerdeLike<unknown>): KeyOrder {
+  if (serde === integerSerde) return byInt32Bytes;
+  if (serde === shortSerde) return byInt16Bytes;
+  if (serde === longSerde) return byInt64Bytes;
+  return byBytes;
+}
 
 function plainValueOf<V>(entry: WindowEntry<unknown, V>): V {
   return entry.value;
@@ -67,10 +101,6 @@ function plainValueOf<V>(entry: WindowEntry<unknown, V>): V {
 
 function valueAndTimestampOf<V>(entry: WindowEntry<unknown, V>): ValueAndTimestamp<V> {
   return { value: entry.value, timestamp: entry.timestamp };
-}
-
-function compareEntries(a: WindowEntry<unknown, unknown>, b: WindowEntry<unknown, unknown>): number {
-  return Buffer.compare(a.keyBytes, b.keyBytes) || a.seqnum - b.seqnum;
 }
 
 export class InMemoryWindowStore<K, V> implements TimestampedWindowStore<K, V>, ManagedStore {
@@ -84,10 +114,11 @@ export class InMemoryWindowStore<K, V> implements TimestampedWindowStore<K, V>, 
   private keySerde!: SerdeLike<K>;
   private valueSerde!: SerdeLike<V>;
   private nativeMapKey: NativeMapKey | undefined;
+  private keyOrder: KeyOrder = byBytes;
   /** Window start → that window's entries. */
   private readonly segments = new Map<number, Segment<K, V>>();
-  /** The window starts of `segments`, ascending. */
-  private readonly starts: number[] = [];
+  /** The same windows, by start ascending. */
+  private readonly segmentList: Segment<K, V>[] = [];
   private observedStreamTime = NO_TIMESTAMP;
   private seqnum = 0;
   private readonly pending: WindowEntry<K, V>[] = [];
@@ -118,6 +149,7 @@ export class InMemoryWindowStore<K, V> implements TimestampedWindowStore<K, V>, 
     this.keySerde = resolveSerde(this.explicitKeySerde, context.config, 'key', where, fix);
     this.valueSerde = resolveSerde(this.explicitValueSerde, context.config, 'value', where, fix);
     this.nativeMapKey = nativeMapKeyFor(this.keySerde as SerdeLike<unknown>);
+    this.keyOrder = keyOrderFor(this.keySerde as SerdeLike<unknown>);
     this.context = context;
     this.changelogTopic = context.changelogTopic;
     this.collector = context.changelogTopic === undefined ? undefined : context.collector;
@@ -167,11 +199,11 @@ export class InMemoryWindowStore<K, V> implements TimestampedWindowStore<K, V>, 
   /** Drops the windows that start at or before `observed stream time − retention` (Java's removeExpiredSegments). */
   private removeExpiredSegments(): void {
     const minLiveTime = Math.max(0, this.observedStreamTime - this.retentionPeriod + 1);
-    const starts = this.starts;
+    const list = this.segmentList;
     let expired = 0;
-    while (expired < starts.length && starts[expired]! < minLiveTime) this.segments.delete(starts[expired++]!);
+    while (expired < list.length && list[expired]!.start < minLiveTime) this.segments.delete(list[expired++]!.start);
     if (expired > 0) {
-      starts.splice(0, expired);
+      list.splice(0, expired);
       this.cachedStart = Number.NaN;
     }
   }
@@ -192,22 +224,22 @@ export class InMemoryWindowStore<K, V> implements TimestampedWindowStore<K, V>, 
   private segmentFor(windowStart: number): Segment<K, V> {
     let segment = this.segmentAt(windowStart);
     if (segment !== undefined) return segment;
-    segment = new Map();
+    segment = new Segment<K, V>(windowStart);
     this.segments.set(windowStart, segment);
     this.cachedStart = windowStart;
     this.cachedSegment = segment;
-    const starts = this.starts;
+    const list = this.segmentList;
     // Windows mostly open in time order: append, else insert in place.
-    if (starts.length === 0 || starts[starts.length - 1]! < windowStart) starts.push(windowStart);
-    else starts.splice(lowerBound(starts, windowStart), 0, windowStart);
+    if (list.length === 0 || list[list.length - 1]!.start < windowStart) list.push(segment);
+    else list.splice(firstSegmentFrom(list, windowStart), 0, segment);
     return segment;
   }
 
   private dropSegment(windowStart: number): void {
     this.segments.delete(windowStart);
     this.cachedStart = Number.NaN;
-    const index = lowerBound(this.starts, windowStart);
-    if (this.starts[index] === windowStart) this.starts.splice(index, 1);
+    const index = firstSegmentFrom(this.segmentList, windowStart);
+    if (this.segmentList[index]?.start === windowStart) this.segmentList.splice(index, 1);
   }
 
   put(key: K, value: V | null | undefined, windowStartTime: number): void {
@@ -250,10 +282,11 @@ export class InMemoryWindowStore<K, V> implements TimestampedWindowStore<K, V>, 
         return;
       }
       const segment = this.segmentAt(windowStart);
-      const previous = segment?.get(mapKey);
+      const previous = segment?.byKey.get(mapKey);
       if (previous !== undefined) {
-        segment!.delete(mapKey);
-        if (segment!.size === 0) this.dropSegment(windowStart);
+        segment!.byKey.delete(mapKey);
+        if (segment!.sorted !== undefined) this.removeSorted(segment!.sorted, previous);
+        if (segment!.byKey.size === 0) this.dropSegment(windowStart);
         if (log) {
           previous.deleted = true;
           previous.timestamp = timestamp;
@@ -264,7 +297,7 @@ export class InMemoryWindowStore<K, V> implements TimestampedWindowStore<K, V>, 
     }
 
     const segment = this.segmentFor(windowStart);
-    const existing = segment.get(mapKey);
+    const existing = segment.byKey.get(mapKey);
     if (existing !== undefined && !this.retainDuplicates) {
       existing.value = value;
       existing.timestamp = timestamp;
@@ -282,13 +315,56 @@ export class InMemoryWindowStore<K, V> implements TimestampedWindowStore<K, V>, 
       dirty: false,
       next: undefined,
     };
-    if (existing === undefined) segment.set(mapKey, entry);
-    else {
+    if (existing === undefined) {
+      segment.byKey.set(mapKey, entry);
+      if (segment.sorted !== undefined) this.insertSorted(segment.sorted, entry);
+    } else {
       let tail = existing;
       while (tail.next !== undefined) tail = tail.next;
       tail.next = entry;
     }
     if (log) this.markDirty(entry);
+  }
+
+  /** Inserts a new head after the heads ordered before or equal to it. */
+  private insertSorted(sorted: WindowEntry<K, V>[], entry: WindowEntry<K, V>): void {
+    const order = this.keyOrder;
+    let low = 0;
+    let high = sorted.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (order(sorted[mid]!, entry) <= 0) low = mid + 1;
+      else high = mid;
+    }
+    if (low === sorted.length) sorted.push(entry);
+    else sorted.splice(low, 0, entry);
+  }
+
+  private removeSorted(sorted: WindowEntry<K, V>[], entry: WindowEntry<K, V>): void {
+    for (let i = this.firstAtOrAfter(sorted, entry); i < sorted.length; i++) {
+      if (sorted[i] === entry) {
+        sorted.splice(i, 1);
+        return;
+      }
+    }
+  }
+
+  /** The index of the first head not ordered before `bound`. */
+  private firstAtOrAfter(sorted: readonly WindowEntry<K, V>[], bound: { key: unknown; keyBytes: Buffer }): number {
+    const order = this.keyOrder;
+    let low = 0;
+    let high = sorted.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (order(sorted[mid]!, bound) < 0) low = mid + 1;
+      else high = mid;
+    }
+    return low;
+  }
+
+  private sortedHeads(segment: Segment<K, V>): WindowEntry<K, V>[] {
+    if (segment.sorted === undefined) segment.sorted = [...segment.byKey.values()].sort(this.keyOrder);
+    return segment.sorted;
   }
 
   private markDirty(entry: WindowEntry<K, V>): void {
@@ -324,13 +400,13 @@ export class InMemoryWindowStore<K, V> implements TimestampedWindowStore<K, V>, 
     return Math.max(timeFrom, this.observedStreamTime - this.retentionPeriod + 1);
   }
 
-  /** Window starts in `[from, to]`, ascending. */
-  private startsBetween(from: number, to: number): number[] {
-    const starts = this.starts;
-    const first = lowerBound(starts, from);
+  /** The windows starting in `[from, to]`, by start ascending. */
+  private segmentsBetween(from: number, to: number): Segment<K, V>[] {
+    const list = this.segmentList;
+    const first = firstSegmentFrom(list, from);
     let last = first;
-    while (last < starts.length && starts[last]! <= to) last++;
-    return starts.slice(first, last);
+    while (last < list.length && list[last]!.start <= to) last++;
+    return first === 0 && last === list.length ? list : list.slice(first, last);
   }
 
   fetchWithTimestamp(key: K, windowStartTime: number): ValueAndTimestamp<V> | undefined {
@@ -344,7 +420,7 @@ export class InMemoryWindowStore<K, V> implements TimestampedWindowStore<K, V>, 
     // Java's store keys duplicates by key and sequence number, so a point lookup never finds them.
     if (this.retainDuplicates) return undefined;
     const segment = this.segmentAt(windowStart);
-    return segment === undefined ? undefined : segment.get(this.mapKeyOf(key));
+    return segment === undefined ? undefined : segment.byKey.get(this.mapKeyOf(key));
   }
 
   fetch(key: K, windowStartTime: number): V | undefined;
@@ -384,9 +460,9 @@ export class InMemoryWindowStore<K, V> implements TimestampedWindowStore<K, V>, 
     const minTime = this.minLiveTime(timeFrom);
     if (timeTo < minTime) return result;
     const mapKey = this.mapKeyOf(key);
-    for (const start of this.startsBetween(minTime, timeTo)) {
-      for (let entry = this.segments.get(start)!.get(mapKey); entry !== undefined; entry = entry.next)
-        result.push({ key: start, value: entry.value });
+    for (const segment of this.segmentsBetween(minTime, timeTo)) {
+      for (let entry = segment.byKey.get(mapKey); entry !== undefined; entry = entry.next)
+        result.push({ key: segment.start, value: entry.value });
     }
     if (backward) result.reverse();
     return result;
@@ -436,17 +512,18 @@ export class InMemoryWindowStore<K, V> implements TimestampedWindowStore<K, V>, 
       const mapKey = this.mapKeyOf(keyFrom);
       const result: KeyValue<Windowed<K>, R>[] = [];
       const windowSize = this.windowSize;
-      for (const start of this.startsBetween(minTime, timeTo)) {
-        for (let entry = this.segments.get(start)!.get(mapKey); entry !== undefined; entry = entry.next)
+      for (const segment of this.segmentsBetween(minTime, timeTo)) {
+        const start = segment.start;
+        for (let entry = segment.byKey.get(mapKey); entry !== undefined; entry = entry.next)
           result.push({ key: { key: entry.key, window: { start, end: start + windowSize } }, value: read(entry) });
       }
       if (backward) result.reverse();
       return result;
     }
-    const lower = keyFrom === undefined ? undefined : this.serializeKey(keyFrom);
-    const upper = keyTo === undefined ? undefined : this.serializeKey(keyTo);
-    if (lower !== undefined && upper !== undefined && Buffer.compare(lower, upper) > 0) return [];
-    return this.collect(this.startsBetween(minTime, timeTo), lower, upper, backward, read);
+    const lower = keyFrom === undefined ? undefined : { key: keyFrom, keyBytes: this.serializeKey(keyFrom) };
+    const upper = keyTo === undefined ? undefined : { key: keyTo, keyBytes: this.serializeKey(keyTo) };
+    if (lower !== undefined && upper !== undefined && Buffer.compare(lower.keyBytes, upper.keyBytes) > 0) return [];
+    return this.collect(this.segmentsBetween(minTime, timeTo), lower, upper, backward, read);
   }
 
   fetchAll(timeFrom: number, timeTo: number): KeyValue<Windowed<K>, V>[] {
@@ -460,7 +537,7 @@ export class InMemoryWindowStore<K, V> implements TimestampedWindowStore<K, V>, 
   all(): KeyValue<Windowed<K>, V>[] {
     this.removeExpiredSegments();
     return this.collect(
-      this.startsBetween(this.minLiveTime(Number.MIN_SAFE_INTEGER), Infinity),
+      this.segmentsBetween(this.minLiveTime(Number.MIN_SAFE_INTEGER), Infinity),
       undefined,
       undefined,
       false,
@@ -471,7 +548,7 @@ export class InMemoryWindowStore<K, V> implements TimestampedWindowStore<K, V>, 
   backwardAll(): KeyValue<Windowed<K>, V>[] {
     this.removeExpiredSegments();
     return this.collect(
-      this.startsBetween(this.minLiveTime(Number.MIN_SAFE_INTEGER), Infinity),
+      this.segmentsBetween(this.minLiveTime(Number.MIN_SAFE_INTEGER), Infinity),
       undefined,
       undefined,
       true,
@@ -481,26 +558,25 @@ export class InMemoryWindowStore<K, V> implements TimestampedWindowStore<K, V>, 
 
   /** The entries of the given windows with keys in `[lower, upper]`: by window start, then key bytes and sequence. */
   private collect<R>(
-    starts: readonly number[],
-    lower: Buffer | undefined,
-    upper: Buffer | undefined,
+    segments: readonly Segment<K, V>[],
+    lower: { key: K; keyBytes: Buffer } | undefined,
+    upper: { key: K; keyBytes: Buffer } | undefined,
     backward: boolean,
     read: (entry: WindowEntry<K, V>) => R,
   ): KeyValue<Windowed<K>, R>[] {
     const result: KeyValue<Windowed<K>, R>[] = [];
     const windowSize = this.windowSize;
-    for (const start of starts) {
-      const selected: WindowEntry<K, V>[] = [];
-      for (const head of this.segments.get(start)!.values()) {
-        if (lower !== undefined && Buffer.compare(head.keyBytes, lower) < 0) continue;
-        if (upper !== undefined && Buffer.compare(head.keyBytes, upper) > 0) continue;
-        for (let entry: WindowEntry<K, V> | undefined = head; entry !== undefined; entry = entry.next)
-          selected.push(entry);
-      }
-      selected.sort(compareEntries);
+    const order = this.keyOrder;
+    for (const segment of segments) {
+      const sorted = this.sortedHeads(segment);
+      const start = segment.start;
       const end = start + windowSize;
-      for (const entry of selected)
-        result.push({ key: { key: entry.key, window: { start, end } }, value: read(entry) });
+      for (let i = lower === undefined ? 0 : this.firstAtOrAfter(sorted, lower); i < sorted.length; i++) {
+        const head = sorted[i]!;
+        if (upper !== undefined && order(head, upper) > 0) break;
+        for (let entry: WindowEntry<K, V> | undefined = head; entry !== undefined; entry = entry.next)
+          result.push({ key: { key: entry.key, window: { start, end } }, value: read(entry) });
+      }
     }
     if (backward) result.reverse();
     return result;
@@ -509,8 +585,9 @@ export class InMemoryWindowStore<K, V> implements TimestampedWindowStore<K, V>, 
   /** Number of values held (every duplicate counts). */
   approximateNumEntries(): number {
     let count = 0;
-    for (const segment of this.segments.values())
-      for (const head of segment.values()) for (let e: WindowEntry<K, V> | undefined = head; e; e = e.next) count++;
+    for (const segment of this.segmentList)
+      for (const head of segment.byKey.values())
+        for (let e: WindowEntry<K, V> | undefined = head; e; e = e.next) count++;
     return count;
   }
 
@@ -555,18 +632,18 @@ export class InMemoryWindowStore<K, V> implements TimestampedWindowStore<K, V>, 
     this.segments.clear();
     this.cachedStart = Number.NaN;
     this.cachedSegment = undefined;
-    this.starts.length = 0;
+    this.segmentList.length = 0;
     this.pending.length = 0;
   }
 }
 
-/** The first index whose value is >= `value` in an ascending array. */
-function lowerBound(sorted: readonly number[], value: number): number {
+/** The index of the first window starting at or after `start` (the list is by start ascending). */
+function firstSegmentFrom(list: readonly Segment<unknown, unknown>[], start: number): number {
   let low = 0;
-  let high = sorted.length;
+  let high = list.length;
   while (low < high) {
     const mid = (low + high) >>> 1;
-    if (sorted[mid]! < value) low = mid + 1;
+    if (list[mid]!.start < start) low = mid + 1;
     else high = mid;
   }
   return low;
