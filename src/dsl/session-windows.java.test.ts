@@ -2,12 +2,13 @@
  * Session windows and suppress match Kafka Streams 4.3.1 for the same programs: describe() prints the same
  * text, and Tributary's TopologyTestDriver emits the same records (key, value, timestamp, order) as Kafka
  * Streams' own TopologyTestDriver with record caching off (java/describe/src/SessionSuppressReference.java):
- * session merges with their deletions, late records dropped after gap + grace, reduce/aggregate merger
+ * the session-windowed key serde's bytes, session merges with their deletions, late records dropped after gap + grace, reduce/aggregate merger
  * order, final results of suppress(untilWindowCloses), and untilTimeLimit with an eager buffer.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Serdes } from '../serdes/serdes.ts';
+import { sessionWindowedSerdeFrom } from '../serdes/session-windowed-serde.ts';
 import { TopologyTestDriver } from '../test-driver/topology-test-driver.ts';
 import { compiledJavaReference, runJavaReference } from '../topology/java-reference.ts';
 import type { Topology } from '../topology/topology.ts';
@@ -226,7 +227,7 @@ test("session windows and suppress: describe() and the test driver's outputs equ
     t.skip('java/javac not installed');
     return;
   }
-  const args = [...DESCRIBED.map((n) => `describe:${n}`), ...DRIVEN.map((n) => `driver:${n}`)];
+  const args = [...DESCRIBED.map((n) => `describe:${n}`), ...DRIVEN.map((n) => `driver:${n}`), 'serde:session'];
   const java = runJavaReference(classpath, 'SessionSuppressReference', args);
   for (const name of DESCRIBED) {
     const expected = java.get(`describe:${name}`);
@@ -236,6 +237,15 @@ test("session windows and suppress: describe() and the test driver's outputs equ
       expected,
       `describe() of "${name}" differs from Kafka Streams'`,
     );
+  }
+  const serde = sessionWindowedSerdeFrom(Serdes.String());
+  const keys = java.get('serde:session');
+  assert.ok(keys !== undefined && keys.length > 0, 'the Java side printed no serialized keys');
+  for (const line of keys.trimEnd().split('\n')) {
+    const [key, start, end, hex] = line.split('\t');
+    const window = { start: Number(start), end: Number(end) };
+    assert.equal(serde.serializer('t', Windowed.of(key!, window))!.toString('hex'), hex, `session key ${line}`);
+    assert.deepEqual(serde.deserializer('t', Buffer.from(hex!, 'hex')), Windowed.of(key!, window));
   }
   for (const name of DRIVEN) {
     const expected = java.get(`driver:${name}`);

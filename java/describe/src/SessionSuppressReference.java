@@ -24,6 +24,7 @@ public class SessionSuppressReference {
       System.out.println("=== " + arg);
       String name = arg.substring(arg.indexOf(':') + 1);
       if (arg.startsWith("describe:")) System.out.print(build(name).describe());
+      else if (arg.startsWith("serde:")) printSessionWindowedKeys();
       else drive(name);
     }
   }
@@ -133,6 +134,20 @@ public class SessionSuppressReference {
         throw new IllegalArgumentException("unknown topology " + name);
     }
     return b.build();
+  }
+
+  /** Hex of Java's session-windowed serialization of a few keys, one per line: key, start, end, hex. */
+  static void printSessionWindowedKeys() {
+    var serde = WindowedSerdes.sessionWindowedSerdeFrom(String.class);
+    long[][] windows = {{0, 0}, {5, 9}, {1732000000000L, 1732000009999L}};
+    for (String key : new String[] {"k", "user-1", ""}) {
+      for (long[] w : windows) {
+        byte[] bytes = serde.serializer().serialize("t", new Windowed<>(key, new org.apache.kafka.streams.kstream.internals.SessionWindow(w[0], w[1])));
+        StringBuilder hex = new StringBuilder();
+        for (byte x : bytes) hex.append(String.format("%02x", x));
+        System.out.println(key + "\t" + w[0] + "\t" + w[1] + "\t" + hex);
+      }
+    }
   }
 
   static Properties props() {
