@@ -16,6 +16,7 @@ import type { RecordCollector, RestoreRecord } from '../processor/internals/task
 import { integerSerde, longSerde, shortSerde } from '../serdes/primitive-serdes.ts';
 import { stringSerde } from '../serdes/string-serde.ts';
 import { KeyValueSlots } from './internals/key-value-slots.ts';
+import { SplitMap } from './internals/split-map.ts';
 import type { ManagedStore, StoreInitContext } from './internals/store-init-context.ts';
 import type { KeyValue, TimestampedKeyValueStore, ValueAndTimestamp } from './key-value-store.ts';
 
@@ -89,9 +90,6 @@ const NO_HEADERS: readonly RecordHeader[] = Object.freeze([]);
  */
 export const MAX_UNLOGGED_CHANGES = 65_536;
 
-/** V8's Map refuses its 2^24th entry ("Map maximum size exceeded"). */
-const MAX_MAP_ENTRIES = 2 ** 24;
-
 export class InMemoryKeyValueStore<K, V> implements TimestampedKeyValueStore<K, V>, ManagedStore {
   readonly name: string;
   readonly persistent = false;
@@ -99,8 +97,11 @@ export class InMemoryKeyValueStore<K, V> implements TimestampedKeyValueStore<K, 
   private readonly explicitValueSerde: SerdeLike<V> | undefined;
   private keySerde!: SerdeLike<K>;
   private valueSerde!: SerdeLike<V>;
-  /** Map key → slot of the entry in {@link slots}. Also holds deleted keys whose tombstone is not logged yet. */
-  private readonly index = new Map<MapKey, number>();
+  /**
+   * Map key → slot of the entry in {@link slots}. Also holds deleted keys whose tombstone is not logged yet.
+   * Split over several Maps past 2^24 keys, the most one V8 Map holds.
+   */
+  private readonly index = new SplitMap<MapKey, number>();
   private slots = new KeyValueSlots<MapKey, K, V>(false);
   /** Deleted keys held in the index until the flush logs their tombstone. */
   private unloggedDeletions = 0;
@@ -242,14 +243,18 @@ export class InMemoryKeyValueStore<K, V> implements TimestampedKeyValueStore<K, 
   }
 
   private addSlot(mapKey: MapKey, key: K): number {
-    if (this.index.size >= MAX_MAP_ENTRIES - 1) {
-      throw new RangeError(
-        `store "${this.name}" is full: an in-memory store holds at most ${MAX_MAP_ENTRIES - 1} keys (the size limit of a JavaScript Map); spread the keys over more partitions or use a persistent store`,
-      );
-    }
     const slot = this.slots.allocate();
     this.slots.setKeys(slot, mapKey, key);
-    this.index.set(mapKey, slot);
+    try {
+      this.index.add(mapKey, slot);
+    } catch (error) {
+      this.slots.free(slot);
+      // A Map that refuses one more entry (below the limit SplitMap knows of, or out of memory): name the store.
+      throw new RangeError(
+        `store "${this.name}" cannot hold another key (it holds ${this.approximateNumEntries()}): ${(error as Error).message}; spread the keys over more partitions or use a persistent store`,
+        { cause: error },
+      );
+    }
     this.cachedMapKey = mapKey;
     this.cachedSlot = slot;
     return slot;
