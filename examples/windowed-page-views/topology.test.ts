@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Windowed } from '../../src/dsl/windowed.ts';
 import { Serdes } from '../../src/serdes/serdes.ts';
-import type { InMemoryWindowStore } from '../../src/state/in-memory-window-store.ts';
 import { TopologyTestDriver } from '../../src/test-driver/topology-test-driver.ts';
 import {
   buildWindowedPageViewsTopology,
@@ -38,7 +37,7 @@ test('views are counted per page and minute; views later than a minute end + 10 
       [`[/cart@${T0 + MINUTE}/${T0 + 2 * MINUTE}]`, 1],
     ]),
   );
-  const store = driver.getStateStores(VIEWS_PER_MINUTE_STORE)[0] as unknown as InMemoryWindowStore<string, number>;
+  const store = driver.getWindowStore<string, number>(VIEWS_PER_MINUTE_STORE);
   assert.deepEqual(store.fetch('/home', T0, T0 + MINUTE), [
     { key: T0, value: 3 },
     { key: T0 + MINUTE, value: 1 },

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Serdes } from '../serdes/serdes.ts';
 import { timeWindowedSerdeFrom } from '../serdes/time-windowed-serde.ts';
-import type { InMemoryWindowStore } from '../state/in-memory-window-store.ts';
 import { TopologyTestDriver } from '../test-driver/topology-test-driver.ts';
 import { EmitStrategy } from './emit-strategy.ts';
 import { Materialized } from './materialized.ts';
@@ -142,7 +141,7 @@ test('reduce and aggregate keep the latest timestamp; the store keeps windows fo
   );
   const sums = driver.createOutputTopic('sum-out', windowedString(100), Serdes.String()).readValuesToList();
   assert.deepEqual(sums, ['1', '3', '3']);
-  const store = driver.getStateStores('sums')[0] as unknown as InMemoryWindowStore<string, number>;
+  const store = driver.getWindowStore<string, number>('sums');
   // Retention defaults to size + grace = 100: at stream time 150 the window [0,100) is gone.
   assert.equal(store.fetch('k', 0), undefined);
   assert.deepEqual(store.fetch('k', 0, 200), [{ key: 100, value: 3 }]);
@@ -199,7 +198,7 @@ test('Materialized.withRetention keeps windows longer, and sets the changelog re
   const input = driver.createInputTopic('in');
   input.pipeInput('k', 'v', 50);
   input.pipeInput('k', 'v', 950);
-  const store = driver.getStateStores('kept')[0] as unknown as InMemoryWindowStore<string, number>;
+  const store = driver.getWindowStore<string, number>('kept');
   assert.deepEqual(store.fetch('k', 0, 1000), [
     { key: 0, value: 1 },
     { key: 900, value: 1 },
@@ -232,5 +231,27 @@ test('a windowed table sinks with the time-windowed serde over the default key s
     `${Buffer.from('key').toString('hex')}000000000001e078`,
   );
   assert.equal(record!.value, 'v');
+  driver.close();
+});
+
+test('getWindowStore reads a windowed store across partitions', () => {
+  const builder = new StreamsBuilder();
+  builder.stream('in').groupByKey().windowedBy(TimeWindows.ofSizeWithNoGrace(10)).count(Materialized.as('spread'));
+  const driver = new TopologyTestDriver(builder.build(), { 'application.id': 'tw' }, { partitions: { in: 4 } });
+  const input = driver.createInputTopic('in');
+  for (const key of ['a', 'b', 'c', 'd', 'e', 'f']) input.pipeInput(key, 'v', 5);
+  input.pipeInput('a', 'v', 6);
+  assert.equal(driver.getStateStores('spread').length, 4);
+  const store = driver.getWindowStore<string, number>('spread');
+  assert.equal(store.fetch('a', 0), 2);
+  assert.equal(store.fetch('f', 0), 1);
+  assert.deepEqual(store.fetch('a', 0, 100), [{ key: 0, value: 2 }]);
+  assert.deepEqual(
+    store
+      .all()
+      .map((e) => `${e.key.key}=${e.value}`)
+      .sort(),
+    ['a=2', 'b=1', 'c=1', 'd=1', 'e=1', 'f=1'],
+  );
   driver.close();
 });

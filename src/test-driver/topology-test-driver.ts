@@ -16,6 +16,7 @@ import type { StreamTaskImpl } from '../processor/internals/stream-task.ts';
 import type { OutgoingRecord, RecordCollector, TaskEnvironment } from '../processor/internals/task-contract.ts';
 import type { KeyValue, ReadOnlyKeyValueStore } from '../state/key-value-store.ts';
 import type { StateStore } from '../state/state-store.ts';
+import type { ReadOnlyWindowStore } from '../state/window-store.ts';
 import { type BuiltTopologyImpl, buildTopology } from '../topology/build-topology.ts';
 import type { Topology } from '../topology/topology.ts';
 import { type InputTopicHost, TestInputTopic } from './test-input-topic.ts';
@@ -324,6 +325,37 @@ export class TopologyTestDriver implements InputTopicHost, OutputTopicHost {
       all: () => merged((s) => s.all()),
       reverseAll: () => merged((s) => s.reverseAll()),
       approximateNumEntries: () => stores.reduce((n, s) => n + s.approximateNumEntries(), 0),
+    };
+  }
+
+  /**
+   * A read-only view over a window store across all partitions (Java's `getWindowStore`). Results of range
+   * reads are concatenated partition by partition.
+   */
+  getWindowStore<K, V>(name: string): ReadOnlyWindowStore<K, V> {
+    const stores = this.getStateStores(name) as unknown as ReadOnlyWindowStore<K, V>[];
+    if (stores.length === 1) return stores[0]!;
+    type Method = 'fetch' | 'backwardFetch' | 'fetchAll' | 'backwardFetchAll' | 'all' | 'backwardAll';
+    const merged =
+      (method: Method) =>
+      (...args: unknown[]): any => {
+        const call = (store: ReadOnlyWindowStore<K, V>) => (store[method] as (...a: unknown[]) => unknown)(...args);
+        if (method === 'fetch' && args.length === 2) {
+          for (const store of stores) {
+            const value = call(store);
+            if (value !== undefined) return value;
+          }
+          return undefined;
+        }
+        return stores.flatMap((store) => call(store) as unknown[]);
+      };
+    return {
+      fetch: merged('fetch'),
+      backwardFetch: merged('backwardFetch'),
+      fetchAll: merged('fetchAll'),
+      backwardFetchAll: merged('backwardFetchAll'),
+      all: merged('all'),
+      backwardAll: merged('backwardAll'),
     };
   }
 
