@@ -153,11 +153,21 @@ export class InMemorySessionStore<K, AGG> implements SessionStore<K, AGG>, Manag
     return this.open;
   }
 
+  // The last serialized primitive key: an aggregation finds, removes and puts sessions of one key in a row, so
+  // this saves most serializations on the hot path. Objects are not remembered (they may change in between).
+  private lastKey: unknown;
+  private lastKeyBytes: Buffer | undefined;
+
   private serializeKey(key: K): Buffer {
+    if (Object.is(key, this.lastKey) && this.lastKeyBytes !== undefined) return this.lastKeyBytes;
     if (key === null || key === undefined)
       throw new TypeError(`session store "${this.name}" does not accept a null key`);
     const bytes = this.keySerde.serializer(this.changelogTopic ?? this.name, key);
     if (bytes === null) throw new TypeError(`session store "${this.name}": the key serde turned a key into null`);
+    if (typeof key !== 'object') {
+      this.lastKey = key;
+      this.lastKeyBytes = bytes;
+    }
     return bytes;
   }
 
