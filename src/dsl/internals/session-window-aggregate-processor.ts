@@ -28,8 +28,6 @@ export class SessionWindowAggregateProcessor<K, V, VAgg> implements Processor<K,
   private sendOldValues = false;
   /** The largest timestamp this processor has seen (Java's per-processor observed stream time). */
   private observedStreamTime = -1;
-  /** Late records dropped (Java's dropped-records metric). */
-  droppedRecords = 0;
 
   constructor(
     windows: SessionWindows,
@@ -69,10 +67,7 @@ export class SessionWindowAggregateProcessor<K, V, VAgg> implements Processor<K,
       if (session.key.window.end > end) end = session.key.window.end;
     }
 
-    if (end < windowCloseTime) {
-      this.droppedRecords++;
-      return;
-    }
+    if (end < windowCloseTime) return; // late: dropped (Java's "Skipping record for expired window")
     if (start !== timestamp || end !== timestamp) {
       for (const session of overlapping) {
         this.store.remove(session.key);
