@@ -15,6 +15,7 @@ import { Materialized } from './materialized.ts';
 import { Named } from './named.ts';
 import { StreamJoined } from './stream-joined.ts';
 import { StreamsBuilder } from './streams-builder.ts';
+import { TableJoined } from './table-joined.ts';
 
 function built(define: (b: StreamsBuilder) => void): Topology {
   const builder = new StreamsBuilder();
@@ -123,6 +124,24 @@ const DESCRIBED: Record<string, () => Topology> = {
       l.join(r, concat, w(100)).to('o1');
       l.outerJoin(r, concat, w(100), StreamJoined.as('st').withName('nm')).to('o2');
     }),
+  'fk-join': () =>
+    built((b) => {
+      const orders = b.table('orders');
+      const customers = b.table('customers');
+      orders
+        .join(customers, (v) => v.split(':')[0], concat)
+        .toStream()
+        .to('out');
+    }),
+  'fk-join-named': () =>
+    built((b) => {
+      const orders = b.table('orders');
+      const customers = b.table('customers');
+      orders
+        .leftJoin(customers, (v) => v.split(':')[0], concat, TableJoined.as('fk'), Materialized.as('fk-result'))
+        .toStream()
+        .to('out');
+    }),
 };
 
 test("describe() of every join kind equals Kafka Streams' Topology.describe()", { timeout: 240_000 }, (t) => {
@@ -184,6 +203,20 @@ const TABLE_TABLE: readonly Row[] = [
   ['ta', 'k3', 'x1', 70],
 ];
 
+const FK: readonly Row[] = [
+  ['fk-orders', 'o1', 'c1:10', 10],
+  ['fk-customers', 'c1', 'alice', 20],
+  ['fk-orders', 'o2', 'c2:20', 30],
+  ['fk-customers', 'c2', 'bob', 40],
+  ['fk-orders', 'o1', 'c2:11', 50],
+  ['fk-customers', 'c2', 'bobby', 60],
+  ['fk-orders', 'o3', 'c3:5', 70],
+  ['fk-customers', 'c1', null, 80],
+  ['fk-orders', 'o2', null, 90],
+  ['fk-customers', 'c3', 'carl', 100],
+  ['fk-orders', 'o3', 'c1:6', 110],
+];
+
 const j = (a: string | null, b: string | null) => `${a}+${b}`;
 
 interface Scenario {
@@ -239,6 +272,23 @@ const DRIVEN: Record<string, Scenario> = {
       }),
     rows: TABLE_TABLE,
     outputs: ['inner', 'left', 'outer', 'outer-counts'],
+  },
+  'fk-join': {
+    topology: () =>
+      built((b) => {
+        const orders = b.table('fk-orders');
+        const customers = b.table('fk-customers');
+        orders
+          .join(customers, (v) => v.split(':')[0], j)
+          .toStream()
+          .to('inner');
+        orders
+          .leftJoin(customers, (v) => v.split(':')[0], j)
+          .toStream()
+          .to('left');
+      }),
+    rows: FK,
+    outputs: ['inner', 'left'],
   },
 };
 

@@ -6,6 +6,7 @@
 import type { SerdeLike } from '../processor/internals/serde-like.ts';
 import type { Grouped } from './grouped.ts';
 import { AbstractStream } from './internals/abstract-stream.ts';
+import { foreignKeyJoin } from './internals/foreign-key-join.ts';
 import type { InternalStreamsBuilder } from './internals/internal-streams-builder.ts';
 import { tableTableJoin } from './internals/join-builders.ts';
 import {
@@ -15,6 +16,7 @@ import {
 } from './internals/ktable-value-getter.ts';
 import { ToStreamProcessor } from './internals/stream-processors.ts';
 import { suppressTable } from './internals/suppress-processor.ts';
+import { sourceTable } from './internals/table-nodes.ts';
 import {
   TableFilterProcessor,
   TableMapValuesProcessor,
@@ -26,6 +28,7 @@ import { type KeyValuePair, KStream } from './kstream.ts';
 import type { Materialized } from './materialized.ts';
 import type { Named } from './named.ts';
 import type { Suppressed } from './suppressed.ts';
+import type { TableJoined } from './table-joined.ts';
 import type { ValueJoiner } from './value-joiner.ts';
 
 /** Turns on old values upstream (materializing a source table if `force`); returns whether it could. */
@@ -188,23 +191,71 @@ export class KTable<K, V> extends AbstractStream<K, V> {
    * Joins with another table on the key (Java's `KTable#join`): a row exists where both tables have one, with
    * the value `joiner(value, otherValue, key)`. Updates of either side update the result.
    */
+  join<KO, VO, VR>(
+    other: KTable<KO, VO>,
+    foreignKeyExtractor: (value: V, key: K) => KO,
+    joiner: ValueJoiner<V, VO, VR, K>,
+    tableJoined?: TableJoined<K, KO>,
+    materialized?: NoInfer<Materialized<K, VR>>,
+  ): KTable<K, VR>;
   join<VO, VR>(
     other: KTable<K, VO>,
     joiner: ValueJoiner<V, VO, VR, K>,
     namedOrMaterialized?: Named | Materialized<K, VR>,
     materialized?: NoInfer<Materialized<K, VR>>,
-  ): KTable<K, VR> {
-    return this.tableJoin(other, joiner, 'inner', namedOrMaterialized, materialized);
+  ): KTable<K, VR>;
+  join(other: KTable<any, any>, a: any, b?: any, c?: any, d?: any): KTable<K, unknown> {
+    if (typeof b === 'function') return this.foreignKeyJoin(other, a, b, c, d, false);
+    return this.tableJoin(other, a, 'inner', b, c);
   }
 
   /** Like `join`, but every row of this table is kept; `otherValue` is null where the other table has none. */
+  leftJoin<KO, VO, VR>(
+    other: KTable<KO, VO>,
+    foreignKeyExtractor: (value: V, key: K) => KO,
+    joiner: ValueJoiner<V, VO | null, VR, K>,
+    tableJoined?: TableJoined<K, KO>,
+    materialized?: NoInfer<Materialized<K, VR>>,
+  ): KTable<K, VR>;
   leftJoin<VO, VR>(
     other: KTable<K, VO>,
     joiner: ValueJoiner<V, VO | null, VR, K>,
     namedOrMaterialized?: Named | Materialized<K, VR>,
     materialized?: NoInfer<Materialized<K, VR>>,
+  ): KTable<K, VR>;
+  leftJoin(other: KTable<any, any>, a: any, b?: any, c?: any, d?: any): KTable<K, unknown> {
+    if (typeof b === 'function') return this.foreignKeyJoin(other, a, b, c, d, true);
+    return this.tableJoin(other, a, 'left', b, c);
+  }
+
+  /**
+   * The foreign-key join (Java's KIP-213 `join(other, foreignKeyExtractor, joiner)`): each row joins the row
+   * of `other` whose key `foreignKeyExtractor(value, key)` names, through a subscription and a response topic.
+   */
+  private foreignKeyJoin<KO, VO, VR>(
+    other: KTable<KO, VO>,
+    foreignKeyExtractor: (value: V, key: K) => KO,
+    joiner: ValueJoiner<V, VO | null, VR, K>,
+    tableJoined: TableJoined<K, KO> | undefined,
+    materialized: Materialized<K, VR> | undefined,
+    leftJoin: boolean,
   ): KTable<K, VR> {
-    return this.tableJoin(other, joiner, 'left', namedOrMaterialized, materialized);
+    if (!(other instanceof KTable)) throw new TypeError('a foreign-key join needs a KTable');
+    if (other.builder !== this.builder) throw new TypeError('a join needs both sides from the same StreamsBuilder');
+    let result: KTable<K, VR> | undefined;
+    foreignKeyJoin(
+      this,
+      other,
+      foreignKeyExtractor,
+      joiner,
+      tableJoined,
+      materialized,
+      leftJoin,
+      (resolver, name, store) => {
+        result = sourceTable(this.builder, name, resolver, store);
+      },
+    );
+    return result!;
   }
 
   /** Like `join`, but every row of either table is kept; the missing side is null. */

@@ -120,6 +120,19 @@ public class JoinDescribe {
         l.outerJoin(r, (x, y) -> x + y, w(100), StreamJoined.<String, String, String>as("st").withName("nm")).to("o2");
         break;
       }
+      case "fk-join": {
+        KTable<String, String> orders = b.table("orders");
+        KTable<String, String> customers = b.table("customers");
+        orders.join(customers, v -> v.split(":")[0], (o, c) -> o + c).toStream().to("out");
+        break;
+      }
+      case "fk-join-named": {
+        KTable<String, String> orders = b.table("orders");
+        KTable<String, String> customers = b.table("customers");
+        orders.leftJoin(customers, v -> v.split(":")[0], (o, c) -> o + c, TableJoined.as("fk"), Materialized.as("fk-result"))
+            .toStream().to("out");
+        break;
+      }
       default:
         throw new IllegalArgumentException("unknown join topology " + name);
     }

@@ -31,6 +31,12 @@ public class JoinDriverOutputs {
     p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);
     p.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);
     p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+    // A state directory of its own: other reference programs may run at the same time with the same app id.
+    try {
+      p.put(StreamsConfig.STATE_DIR_CONFIG, java.nio.file.Files.createTempDirectory("join-parity").toString());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
     // Scan the outer-join store on every record (the default throttles by wall-clock time, frozen in the driver).
     p.put("__emit.interval.ms.kstreams.outer.join.spurious.results.fix__", 0L);
     return p;
@@ -101,6 +107,20 @@ public class JoinDriverOutputs {
     {"ta", "k3", "x1", "70"},
   };
 
+  static final String[][] FK = {
+    {"fk-orders", "o1", "c1:10", "10"},
+    {"fk-customers", "c1", "alice", "20"},
+    {"fk-orders", "o2", "c2:20", "30"},
+    {"fk-customers", "c2", "bob", "40"},
+    {"fk-orders", "o1", "c2:11", "50"},
+    {"fk-customers", "c2", "bobby", "60"},
+    {"fk-orders", "o3", "c3:5", "70"},
+    {"fk-customers", "c1", "null", "80"},
+    {"fk-orders", "o2", "null", "90"},
+    {"fk-customers", "c3", "carl", "100"},
+    {"fk-orders", "o3", "c1:6", "110"},
+  };
+
   static void run(String name) {
     StreamsBuilder b = new StreamsBuilder();
     String[][] rows;
@@ -161,6 +181,15 @@ public class JoinDriverOutputs {
             .to("outer-counts");
         rows = TABLE_TABLE;
         outputs = new String[] {"inner", "left", "outer", "outer-counts"};
+        break;
+      }
+      case "fk-join": {
+        KTable<String, String> orders = b.table("fk-orders");
+        KTable<String, String> customers = b.table("fk-customers");
+        orders.join(customers, v -> v.split(":")[0], JoinDriverOutputs::j).toStream().to("inner");
+        orders.leftJoin(customers, v -> v.split(":")[0], JoinDriverOutputs::j).toStream().to("left");
+        rows = FK;
+        outputs = new String[] {"inner", "left"};
         break;
       }
       default:
