@@ -9,7 +9,7 @@
  *   --workloads a,b                 only these: raw-consume, raw-consume-produce, passthrough, passthrough-eos,
  *                                   kv-store, kv-store-mem, count, count-mem, count-persistent, count-eos,
  *                                   windowed-count, window-store, stream-table-join, stream-stream-join,
- *                                   table-table-join, count-10m-keys, count-10m-keys-mem
+ *                                   table-table-join, count-10m-keys, count-10m-keys-mem, count-10m-keys-persistent
  *   --repeat N                      run each cell N times, Tributary and Kafka Streams interleaved; the table
  *                                   shows medians and the min–max rate (default: full 3, quick 1)
  *   --big-keys                      also run count-10m-keys(-mem) (always on with --full): a count over
@@ -56,6 +56,8 @@ const FULL_REPEATS = 3;
 /** The inputs each mode runs unless --inputs says otherwise (VALUESIZExPARTITIONS). */
 const FULL_INPUTS = '100x1,1024x1';
 const QUICK_INPUTS = '100x1,100x2,1024x1';
+/** A side whose run took longer than this is not repeated (see runRow). */
+const NO_REPEAT_AFTER_MS = 60_000;
 /** The event-time pair's timeline: records per millisecond of event time (see Workload.eventTime). */
 const EVENT_RECORDS_PER_MS = 1;
 
@@ -85,6 +87,8 @@ interface Workload {
    * stream-stream join's 10 s window hold a bounded, repeatable number of records. A `join` reads both.
    */
   readonly eventTime?: boolean;
+  /** Tributary only: the Kafka Streams figure of this setup is in the row named here. */
+  readonly javaSameAs?: string;
   /** Reads both topics of the event-time pair (--source, --source2); the meters count both inputs (2 × N). */
   readonly join?: boolean;
 }
@@ -177,6 +181,15 @@ const WORKLOADS: readonly Workload[] = [
     sink: false,
     bigKeys: true,
     javaOptions: { store: 'memory' },
+  },
+  {
+    name: 'count-10m-keys-persistent',
+    program: 'count',
+    description: 'count-10m-keys, Tributary with its persistent (lmdb) store (Kafka Streams RocksDB: count-10m-keys)',
+    sink: false,
+    bigKeys: true,
+    tributaryOptions: { store: 'persistent' },
+    javaSameAs: 'count-10m-keys',
   },
 ];
 
@@ -484,7 +497,7 @@ async function runAll(broker: BenchBroker, stateRoot: string): Promise<BenchRepo
   };
   /**
    * One row: each side `runsPerCell` times, interleaved (KS, T, then T, KS, ...: neither side always runs on the
-   * warmer broker). A side that failed, was n/a or timed out is not run again.
+   * warmer broker). A side that failed, was n/a, timed out or took over NO_REPEAT_AFTER_MS is not run again.
    */
   const runRow = async (
     w: Workload,
@@ -497,15 +510,19 @@ async function runAll(broker: BenchBroker, stateRoot: string): Promise<BenchRepo
     const started = Date.now();
     const runs = { java: [] as Record<string, unknown>[], tributary: [] as Record<string, unknown>[] };
     const why = { java: 'skipped', tributary: 'skipped' };
-    const stopped = { java: Boolean(opts['skip-java']), tributary: Boolean(opts['skip-tributary']) };
+    const stopped = { java: Boolean(opts['skip-java'] || w.javaSameAs), tributary: Boolean(opts['skip-tributary']) };
+    if (w.javaSameAs) why.java = `as in ${w.javaSameAs}`;
     for (let rep = 0; rep < runsPerCell; rep++) {
       const order = rep % 2 === 0 ? (['java', 'tributary'] as const) : (['tributary', 'java'] as const);
       for (const impl of order) {
         if (stopped[impl]) continue;
+        const runStarted = Date.now();
         const run = await runSide(impl, w, input, sources, rep, timeoutMs);
         why[impl] = run.why;
         if (run.raw) runs[impl].push(run.raw);
         if (!run.raw || run.raw.timedOut === true || run.raw.outputComplete === false) stopped[impl] = true;
+        // A run this long is stable enough alone, and repeating it would cost the whole run's time budget.
+        if (Date.now() - runStarted > NO_REPEAT_AFTER_MS) stopped[impl] = true;
       }
     }
     const tributary = repeatedSideResult(runs.tributary, why.tributary);
@@ -585,11 +602,11 @@ async function runAll(broker: BenchBroker, stateRoot: string): Promise<BenchRepo
       'Latency: passthrough at a fixed input rate (Java loader, linger 0, send time in the first 8 value bytes); latency = sink LogAppendTime − send time, every record, ms resolution. Both apps at their defaults (Kafka Streams producer linger.ms 100).',
       'Restore: a count over N mostly distinct keys fills the changelog (Kafka Streams with statestore.cache.max.bytes=0, default RocksDB store; Tributary in-memory store), then the same application.id starts over an empty state dir; start() → RUNNING is timed. rec/s = records the StateRestoreListener reported restored / that time (group join included).',
       'The -eos rows run both apps with processing.guarantee=exactly_once_v2 and its default commit.interval.ms (100 ms on both sides); everything else as the at-least-once rows. passthrough-eos ends when a read_committed consumer (in the bench process) has read the whole output, and the sink check reads the sink with read_committed.',
-      `count-10m-keys(-mem) (with --full or --big-keys): a count over ${bigKeysRecords.toLocaleString('en-US')} distinct keys (record i has key i, 1 partition, loaded by the Java producer), for the apps' peak RSS: Tributary's in-memory store vs Kafka Streams' RocksDB (and its in-memory store in the -mem row), both with a changelog.`,
+      `count-10m-keys(-mem, -persistent) (with --full or --big-keys): a count over ${bigKeysRecords.toLocaleString('en-US')} distinct keys (record i has key i, 1 partition, loaded by the Java producer), for the apps' peak RSS: Tributary's in-memory store vs Kafka Streams' RocksDB (its in-memory store in the -mem row; Tributary's persistent lmdb store in the -persistent row, whose Kafka Streams figure is the count-10m-keys row), all with a changelog. One run each.`,
       'window-store and the joins read an event-time pair per input: two topics of the input’s shape loaded by the Java loader on one timeline (record i at base + i ms, 1 record/ms; uniform keys over 10,000), so the window store’s last second holds ~2 records of the 21 keys fetched and the stream-stream join’s ±10 s window ~2 records per key: a bounded, repeatable load (with load-time timestamps both topics fall into one window and every record joins every other record of its key). window-store is SimpleBenchmark’s streamprocesswithwindowstore (window 1000 ms, retention 3000 ms, no duplicates; Kafka Streams: persistent RocksDB with caching), keys fetched from max(0, k−10) to k+10.',
       'Joins (SimpleBenchmark’s streamtablejoin, streamstreamjoin, tabletablejoin; the joiner returns the left value): rec/s counts the input records of both topics (2 × N), as both apps see them before the join; tables are built with stream(topic).toTable() so their input can be counted before the store and Kafka Streams’ cache (builder.table() would show only what the cache lets through). The join results each side emitted are in the row’s note (SimpleBenchmark counted join results instead; their number depends on the data and on cache flushes, not on the work done). stream-stream-join: JoinWindows.ofTimeDifferenceWithNoGrace(10 s); Kafka Streams’ join stores are RocksDB window stores (not cached).',
       repeats > 1
-        ? `Every cell ran ${repeats} times (Tributary and Kafka Streams interleaved, KS first in odd runs); each column is the median over the runs, rec/s also gives the slowest and fastest run. A side that failed or timed out is not repeated. Every run in the JSON (allRuns).`
+        ? `Every cell ran ${repeats} times (Tributary and Kafka Streams interleaved, KS first in odd runs); each column is the median over the runs, rec/s also gives the slowest and fastest run. A side that failed, timed out or took over ${NO_REPEAT_AFTER_MS / 1000} s is not repeated (a rate without a range is one run). Every run in the JSON (allRuns).`
         : 'One run per cell (--repeat N for medians): on this shared 2-core machine expect ±30% between runs.',
     ],
   };
