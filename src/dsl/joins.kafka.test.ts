@@ -138,4 +138,57 @@ describe('joins on real Kafka', () => {
     const all = await readTopic(backend, joined, 2, (r) => r.length >= out2.length);
     assert.deepEqual(text(all), ['u0=view-u0&click-now', ...expected].sort());
   });
+  it('joins tables on a foreign key across topics with different partition counts (subscription and response topics)', async (t) => {
+    if (backend === undefined) return t.skip('no TRIBUTARY_TEST_KAFKA');
+    const [orders, customers, out, app] = ['fk-orders', 'fk-customers', 'fk-out', 'app'].map(uniqueName);
+    await backend.admin.createTopics([
+      { name: orders, partitions: 3, replicationFactor: 1 },
+      { name: customers, partitions: 2, replicationFactor: 1 },
+      { name: out, partitions: 3, replicationFactor: 1 },
+    ]);
+    const b = new StreamsBuilder();
+    b.table(orders)
+      .join(
+        b.table(customers),
+        (order) => order.split(':')[0],
+        (order, customer) => `${order.split(':')[1]} by ${customer}`,
+      )
+      .toStream()
+      .to(out);
+    await started(new KafkaStreams(b.build(), config(app), { backend }));
+    const customerIds = ['c0', 'c1', 'c2', 'c3'];
+    await produceStrings(
+      backend,
+      customers,
+      2,
+      customerIds.map((id) => ({ key: id, value: `name-${id}`, timestamp: 1_000 })),
+    );
+    const orderRows = Array.from({ length: 12 }, (_, i) => ({
+      key: `o${i}`,
+      value: `c${i % 4}:${i * 10}`,
+      timestamp: 2_000 + i,
+    }));
+    await produceStrings(backend, orders, 3, orderRows);
+    const [subscription] = await backend.admin.describeTopics([
+      `${app}-KTABLE-FK-JOIN-SUBSCRIPTION-REGISTRATION-0000000006-topic`,
+    ]);
+    const [response] = await backend.admin.describeTopics([
+      `${app}-KTABLE-FK-JOIN-SUBSCRIPTION-RESPONSE-0000000014-topic`,
+    ]);
+    // Co-partitioned with the table they meet: subscriptions with customers, responses with orders.
+    assert.equal(subscription.partitions.length, 2);
+    assert.equal(response.partitions.length, 3);
+    const expected = orderRows.map((o, i) => `${o.key}=${i * 10} by name-c${i % 4}`).sort();
+    const latest = (records: readonly { key: Buffer | null; value: Buffer | null }[]) => {
+      const rows = new Map<string, string>();
+      for (const r of records) rows.set(r.key!.toString(), r.value?.toString() ?? 'null');
+      return [...rows].map(([k, v]) => `${k}=${v}`).sort();
+    };
+    const result = await readTopic(backend, out, 3, (r) => latest(r).length >= expected.length);
+    assert.deepEqual(latest(result), expected);
+    // Each result went to the partition its order lives in (the response topic routes back by partition).
+    const ordersByPartition = await readTopic(backend, orders, 3, (r) => r.length >= orderRows.length);
+    const partitionOf = new Map(ordersByPartition.map((r) => [r.key!.toString(), r.partition]));
+    for (const r of result) assert.equal(r.partition, partitionOf.get(r.key!.toString()));
+  });
 });

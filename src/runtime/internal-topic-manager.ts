@@ -122,7 +122,9 @@ export function resolveInternalPartitionCounts(
     if (spec.kind === 'repartition' && spec.partitions !== undefined) counts.set(spec.name, spec.partitions);
   }
   const sourcesOf = new Map(subtopologies.map((s) => [s.id, s]));
-  const allSourcesKnown = (s: SubtopologySources) => s.sourceTopics.every((t) => counts.has(t));
+  // As Kafka Streams does, a writer's known sources size the topic even while others are unknown: a
+  // foreign-key join's two internal topics are written by each other's readers (each loop needs a start).
+  const someSourceKnown = (s: SubtopologySources) => s.sourceTopics.some((t) => counts.has(t));
 
   for (let changed = true; changed; ) {
     changed = false;
@@ -131,7 +133,7 @@ export function resolveInternalPartitionCounts(
       const writers = topology.subtopologies
         .filter((s) => s.sinkTopics.includes(spec.name))
         .map((s) => sourcesOf.get(s.id)!);
-      if (writers.length === 0 || !writers.every(allSourcesKnown)) continue;
+      if (writers.length === 0 || !writers.every(someSourceKnown)) continue;
       counts.set(spec.name, Math.max(...writers.map((w) => taskCount(w, counts))));
       derived.add(spec.name);
       changed = true;
