@@ -1,11 +1,11 @@
 /**
  * Test support: compiles the Java reference programs in java/describe/src (Kafka Streams 4.3.1 from
  * harness/lib, plus kafka-streams-test-utils fetched by Maven into java/describe/target/lib) and runs them.
- * Compilation is cached in java/describe/target by a hash of the sources. Returns undefined when Java is absent.
+ * Compilation is cached in java/describe/target/classes-<hash of the sources>. Returns undefined when Java is absent.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -40,14 +40,26 @@ export function compiledJavaReference(): string | undefined {
   const hash = createHash('sha256');
   for (const source of sources) hash.update(readFileSync(source));
   const digest = hash.digest('hex');
-  const classes = join(JAVA_DIR, 'target', 'classes');
-  const hashFile = join(JAVA_DIR, 'target', 'source.sha256');
-  const classpath = `${classes}:${lib}/*:${testLib}/*`;
-  if (existsSync(hashFile) && readFileSync(hashFile, 'utf8') === digest) return classpath;
-  mkdirSync(classes, { recursive: true });
-  execFileSync('javac', ['-d', classes, '-cp', classpath, ...sources], { stdio: 'pipe', timeout: 120_000 });
-  writeFileSync(hashFile, digest);
-  return classpath;
+  // One directory per source digest, filled under a temporary name and renamed into place: test files run
+  // in parallel (npm test), and one must never load classes another is still writing.
+  const classes = join(JAVA_DIR, 'target', `classes-${digest.slice(0, 16)}`);
+  const classpathOf = (dir: string) => `${dir}:${lib}/*:${testLib}/*`;
+  if (existsSync(classes)) return classpathOf(classes);
+  const building = `${classes}.tmp-${process.pid}`;
+  rmSync(building, { recursive: true, force: true });
+  mkdirSync(building, { recursive: true });
+  execFileSync('javac', ['-d', building, '-cp', classpathOf(building), ...sources], {
+    stdio: 'pipe',
+    timeout: 120_000,
+  });
+  try {
+    renameSync(building, classes);
+  } catch (error) {
+    // Another test file renamed its identical build into place first.
+    rmSync(building, { recursive: true, force: true });
+    if (!existsSync(classes)) throw error;
+  }
+  return classpathOf(classes);
 }
 
 /** Runs a reference program; returns its output split into sections by "=== <name>" lines. */
