@@ -54,7 +54,14 @@ test("the joiner's return type is the joined stream's or table's value type, wit
     (_key, order) => order.id,
     (order, product) => order.id === product,
   );
-  assert.ok(inner && left && windowed && outer && tables && viaGlobal);
+  const byForeignKey: KTable<string, { total: number; customer: string | null }> = b
+    .table('order-rows', Consumed.with(Serdes.String(), Serdes.JSON<Order>()))
+    .leftJoin(
+      customers,
+      (order) => order.id,
+      (order, name) => ({ total: order.amount, customer: name }),
+    );
+  assert.ok(inner && left && windowed && outer && tables && viaGlobal && byForeignKey);
 });
 
 test('a stream re-keyed before a join is repartitioned; the repartition topic is co-partitioned with the table', () => {
@@ -147,4 +154,36 @@ test('bad join options fail with errors that name the problem', () => {
   );
   // @ts-expect-error a stream-stream join needs JoinWindows
   assert.throws(() => b.stream('s2').join(b.stream('s3'), (x, y) => x + y), /needs JoinWindows/);
+});
+
+test('a GlobalKTable join looks up the key the selector picks, in the full table, from any partition', () => {
+  const b = new StreamsBuilder();
+  const products = b.globalTable('products');
+  const orders = b.stream('orders');
+  orders
+    .join(
+      products,
+      (_orderId, productId) => productId,
+      (productId, product) => `${productId}:${product}`,
+    )
+    .to('inner');
+  orders
+    .leftJoin(
+      products,
+      (_orderId, productId) => productId,
+      (productId, product) => `${productId}:${product}`,
+    )
+    .to('left');
+  const driver = new TopologyTestDriver(b.build(), { 'application.id': 'global' }, { partitions: { orders: 3 } });
+  driver.createInputTopic('products', Serdes.String(), Serdes.String()).pipeInput('p1', 'pen', 1);
+  const input = driver.createInputTopic('orders', Serdes.String(), Serdes.String());
+  input.pipeInput('o1', 'p1', 2);
+  input.pipeInput('o2', 'p2', 3);
+  input.pipeInput('o3', 'p1', 4);
+  const inner = driver.createOutputTopic('inner', Serdes.String(), Serdes.String()).readKeyValuesToList();
+  const left = driver.createOutputTopic('left', Serdes.String(), Serdes.String()).readKeyValuesToList();
+  driver.close();
+  const sorted = (list: { key: string; value: string }[]) => list.map((r) => `${r.key}=${r.value}`).sort();
+  assert.deepEqual(sorted(inner), ['o1=p1:pen', 'o3=p1:pen']);
+  assert.deepEqual(sorted(left), ['o1=p1:pen', 'o2=p2:null', 'o3=p1:pen']);
 });
