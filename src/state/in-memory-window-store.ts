@@ -414,6 +414,14 @@ export class InMemoryWindowStore<K, V> implements TimestampedWindowStore<K, V>, 
     return entry === undefined ? undefined : { value: entry.value, timestamp: entry.timestamp };
   }
 
+  /**
+   * @internal As fetchWithTimestamp without a copy: the store's own entry, valid until the next write. The
+   * windowed aggregations read the old aggregate through it before they put the new one.
+   */
+  peekWithTimestamp(key: K, windowStartTime: number): ValueAndTimestamp<V> | undefined {
+    return this.fetchEntry(key, windowStartTime);
+  }
+
   private fetchEntry(key: K, windowStart: number): WindowEntry<K, V> | undefined {
     this.removeExpiredSegments();
     if (windowStart <= this.observedStreamTime - this.retentionPeriod) return undefined;

@@ -9,6 +9,7 @@
 import type { Processor } from '../../processor/processor.ts';
 import type { ProcessorContext } from '../../processor/processor-context.ts';
 import { Record } from '../../processor/record.ts';
+import type { ValueAndTimestamp } from '../../state/key-value-store.ts';
 import type { TimestampedWindowStore } from '../../state/window-store.ts';
 import type { TimeWindows } from '../time-windows.ts';
 import type { Windowed } from '../windowed.ts';
@@ -39,10 +40,21 @@ export abstract class AbstractTimeWindowAggregateProcessor<K, V, VAgg> implement
     this.emitOnClose = emitOnClose;
   }
 
+  /** Reads a window's aggregate before it is replaced: without a copy when the store offers it. */
+  protected peek!: (key: K, windowStart: number) => ValueAndTimestamp<VAgg> | undefined;
+
   init(context: Ctx): void {
     this.context = context;
     this.sendOldValues = this.spec.sendOldValues;
-    this.store = context.getStateStore<TimestampedWindowStore<K, VAgg>>(this.spec.storeName!);
+    const store = context.getStateStore<TimestampedWindowStore<K, VAgg>>(this.spec.storeName!);
+    this.store = store;
+    const peekable = store as TimestampedWindowStore<K, VAgg> & {
+      peekWithTimestamp?: (key: K, windowStart: number) => ValueAndTimestamp<VAgg> | undefined;
+    };
+    this.peek =
+      typeof peekable.peekWithTimestamp === 'function'
+        ? peekable.peekWithTimestamp.bind(store)
+        : store.fetchWithTimestamp.bind(store);
     if (this.emitOnClose) {
       const interval = context.appConfigs()[EMIT_INTERVAL_CONFIG];
       if (interval !== undefined) this.emitIntervalMs = Number(interval);
@@ -127,7 +139,7 @@ export class TimeWindowAggregateProcessor<K, V, VAgg> extends AbstractTimeWindow
       const end = start + size;
       // Closed windows are skipped: the record is dropped for them (Java's "dropped-records").
       if (end <= windowCloseTime) continue;
-      const old = store.fetchWithTimestamp(key, start);
+      const old = this.peek(key, start);
       let oldAgg: VAgg;
       let newTimestamp: number;
       if (old === undefined || old.value === null) {
