@@ -208,6 +208,101 @@ export function runBackendContract(name: string, makeBackend: () => KafkaBackend
         }
       });
 
+      it('sendBatch writes appended records as send would, in order per partition, and records() gives them back', async () => {
+        const a = await createTopic('contract-batch-a', 2);
+        const b = await createTopic('contract-batch-b', 1);
+        const producer = await backend.createProducer();
+        try {
+          const batch = producer.createBatch();
+          const appended: {
+            topic: string;
+            partition: number;
+            key: Buffer | null;
+            value: Buffer | null;
+            timestamp: number;
+            headers?: { key: string; value: Buffer | null }[];
+          }[] = [
+            {
+              topic: a,
+              partition: 1,
+              key: Buffer.from('k1'),
+              value: Buffer.from('v1'),
+              timestamp: 2_000,
+              headers: [
+                { key: 'h', value: Buffer.from('x') },
+                { key: 'none', value: null },
+              ],
+            },
+            { topic: b, partition: 0, key: Buffer.alloc(0), value: Buffer.alloc(0), timestamp: 1_000 },
+            { topic: a, partition: 1, key: null, value: Buffer.from('no key'), timestamp: 1_500 },
+            { topic: a, partition: 1, key: Buffer.from('tombstone'), value: null, timestamp: 2_500 },
+          ];
+          // More than one Produce request's worth for one partition (the real producer splits at ~900 KiB).
+          for (let i = 0; i < 1_200; i++) {
+            appended.push({
+              topic: a,
+              partition: 0,
+              key: Buffer.from(`k${i}`),
+              value: Buffer.alloc(1_024, i),
+              timestamp: 3_000 + i,
+            });
+          }
+          appended.push({
+            topic: b,
+            partition: 0,
+            key: Buffer.from('last'),
+            value: Buffer.from('b'),
+            timestamp: 9_000,
+          });
+          for (const r of appended) batch.append(r.topic, r.partition, r.key, r.value, r.timestamp, r.headers);
+          assert.equal(batch.count, appended.length);
+          const asSent = (r: {
+            topic: string;
+            partition: number;
+            key: Buffer | null;
+            value: Buffer | null;
+            timestamp?: number;
+            headers?: readonly { key: string; value: Buffer | null }[];
+          }) => ({
+            topic: r.topic,
+            partition: r.partition,
+            ...plainSent({ ...r, timestamp: r.timestamp ?? -1 }),
+          });
+          assert.deepEqual(batch.records().map(asSent), appended.map(asSent));
+
+          await producer.sendBatch(batch);
+          // Sequences go on where the batch left them: a later send() to the same partition is accepted in order.
+          const [after] = await producer.send([
+            { topic: a, partition: 0, key: null, value: Buffer.from('after'), timestamp: 1 },
+          ]);
+          assert.equal(after.offset, 1_200);
+
+          const fetcher = backend.createFetcher({ maxPartitionBytes: 4 * 1024 * 1024 });
+          fetcher.assign([
+            { topic: a, partition: 0 },
+            { topic: a, partition: 1 },
+            { topic: b, partition: 0 },
+          ]);
+          const fetched = await fetchUntil(fetcher, appended.length + 1, 30_000);
+          await fetcher.close();
+          for (const [topic, partition] of [
+            [a, 0],
+            [a, 1],
+            [b, 0],
+          ] as const) {
+            const expected = appended.filter((r) => r.topic === topic && r.partition === partition);
+            const got = (fetched.get(`${topic}-${partition}`) ?? []).slice(0, expected.length);
+            assert.deepEqual(
+              got.map(plain),
+              expected.map((r, offset) => ({ offset, ...plainSent(r) })),
+              `${topic}-${partition}`,
+            );
+          }
+        } finally {
+          await producer.close();
+        }
+      });
+
       it('stamps records without a timestamp with the time of the send', async () => {
         const topic = await createTopic('contract-now', 1);
         const producer = await backend.createProducer();

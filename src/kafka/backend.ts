@@ -172,9 +172,37 @@ export interface SendOptions {
   readonly metadata?: boolean;
 }
 
+/**
+ * Records gathered for one {@link Producer.sendBatch}, appended one by one (Kafka's RecordAccumulator): a
+ * backend may encode each record into its partition's record batch at once, so that nothing per record is
+ * kept until the send. Made by {@link Producer.createBatch}; sent once.
+ */
+export interface ProducerBatch {
+  /** Appends a record; as in {@link ProducerRecord}, the caller names the partition. */
+  append(
+    topic: string,
+    partition: number,
+    key: Buffer | null,
+    value: Buffer | null,
+    timestamp: number,
+    headers?: readonly RecordHeader[],
+  ): void;
+  /** Records appended so far. */
+  readonly count: number;
+  /** The appended records, in append order (decoded again where the backend encoded them): for error reports. */
+  records(): ProducerRecord[];
+}
+
 export interface Producer {
   /** Sends a batch; resolves once every record is acknowledged, with their metadata in the order given. */
   send(records: readonly ProducerRecord[], options?: SendOptions): Promise<RecordMetadata[]>;
+  /** An empty batch to append records to, for {@link sendBatch}. */
+  createBatch(): ProducerBatch;
+  /**
+   * Sends a batch made by this producer's createBatch(): what `send(batch.records(), { metadata: false })` does,
+   * with the same ordering, idempotence, transaction and error behaviour.
+   */
+  sendBatch(batch: ProducerBatch): Promise<void>;
   beginTransaction(): Promise<void>;
   /** Adds consumed offsets (next offset to read) to the open transaction, fenced by the group's generation. */
   sendOffsetsToTransaction(offsets: readonly TopicPartitionOffset[], group: GroupGeneration): Promise<void>;

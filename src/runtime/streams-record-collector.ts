@@ -13,7 +13,7 @@ import {
   ProductionExceptionHandlerResponse,
 } from '../errors/production-exception-handler.ts';
 import { StreamsException } from '../errors/streams-exception.ts';
-import type { Admin, Producer, ProducerRecord } from '../kafka/backend.ts';
+import type { Admin, Producer, ProducerBatch } from '../kafka/backend.ts';
 import { partitionForKey } from '../kafka/partitioner.ts';
 import type { OutgoingRecord, RecordCollector } from '../processor/internals/task-contract.ts';
 
@@ -29,9 +29,12 @@ export interface RecordCollectorOptions {
   readonly maxInflightBatches?: number;
 }
 
-/** Records to send with, index for index, the task that produced each (parallel arrays: no object per record). */
+/**
+ * Records appended to the producer's batch (encoded as they come, no object kept per record) and, index for
+ * index, the task that produced each, for error reports.
+ */
 interface PendingBatch {
-  readonly records: ProducerRecord[];
+  readonly batch: ProducerBatch;
   readonly taskIds: string[];
 }
 
@@ -41,7 +44,7 @@ export class StreamsRecordCollector implements RecordCollector {
   readonly #handler: ProductionExceptionHandler;
   readonly #partitionCounts: Map<string, number>;
   readonly #maxBatch: number;
-  #pending: PendingBatch = { records: [], taskIds: [] };
+  #pending: PendingBatch;
   /** Records for topics whose partition count is not known yet; resolved (asynchronously) at the next flush. */
   #unresolved: { source: OutgoingRecord; taskId: string }[] = [];
   readonly #inflight = new Set<Promise<void>>();
@@ -62,6 +65,11 @@ export class StreamsRecordCollector implements RecordCollector {
     this.#partitionCounts = options.partitionCounts;
     this.#maxBatch = options.maxBatchRecords ?? 4096;
     this.#maxInflight = options.maxInflightBatches ?? 5;
+    this.#pending = this.#newBatch();
+  }
+
+  #newBatch(): PendingBatch {
+    return { batch: this.#producer.createBatch(), taskIds: [] };
   }
 
   send(record: OutgoingRecord): void {
@@ -77,13 +85,19 @@ export class StreamsRecordCollector implements RecordCollector {
       }
       this.#lastTopic = topic;
       this.#lastTopicPartitions = count;
-      // `send` owns the record (RecordCollector's contract): fill in its partition rather than copying it into
-      // a ProducerRecord, one object less per record on the hot path. One partition needs no hashing.
-      (record as { partition?: number }).partition = count === 1 ? 0 : this.#partitionFor(record, count);
+      // One partition needs no hashing.
+      this.#append(record, count === 1 ? 0 : this.#partitionFor(record, count), this.currentTaskId);
+    } else {
+      this.#append(record, record.partition, this.currentTaskId);
     }
-    this.#pending.records.push(record as ProducerRecord);
-    this.#pending.taskIds.push(this.currentTaskId);
-    if (this.#pending.records.length >= this.#maxBatch) this.dispatch();
+    if (this.#pending.taskIds.length >= this.#maxBatch) this.dispatch();
+  }
+
+  /** Into the producer's batch, which encodes the record at once: nothing of it is kept here. */
+  #append(record: OutgoingRecord, partition: number, taskId: string): void {
+    const pending = this.#pending;
+    pending.batch.append(record.topic, partition, record.key, record.value, record.timestamp, record.headers);
+    pending.taskIds.push(taskId);
   }
 
   partitionsFor(topic: string): number | undefined {
@@ -111,10 +125,10 @@ export class StreamsRecordCollector implements RecordCollector {
           }),
       );
     }
-    if (this.#pending.records.length === 0) return;
+    if (this.#pending.taskIds.length === 0) return;
     const batch = this.#pending;
-    this.#pending = { records: [], taskIds: [] };
-    this.#sentCount += batch.records.length;
+    this.#pending = this.#newBatch();
+    this.#sentCount += batch.taskIds.length;
     // Sent at once: the producer keeps call order per partition, and several requests in flight hide the
     // round trips (Kafka's max.in.flight.requests.per.connection, 5 with idempotence).
     this.#track(this.#sendBatch(batch));
@@ -137,7 +151,7 @@ export class StreamsRecordCollector implements RecordCollector {
     for (;;) {
       this.dispatch();
       if (this.#fatal !== undefined) throw this.#fatal;
-      if (this.#inflight.size === 0 && this.#pending.records.length === 0 && this.#unresolved.length === 0) return;
+      if (this.#inflight.size === 0 && this.#pending.taskIds.length === 0 && this.#unresolved.length === 0) return;
       await Promise.all(this.#inflight);
     }
   }
@@ -160,19 +174,19 @@ export class StreamsRecordCollector implements RecordCollector {
   }
 
   discard(): void {
-    this.#pending = { records: [], taskIds: [] };
+    this.#pending = this.#newBatch();
     this.#unresolved = [];
   }
 
   async #sendBatch(batch: PendingBatch): Promise<void> {
     if (this.#fatal !== undefined) return;
     try {
-      // Nothing reads the per-record metadata: skip building it (one object per record on the hot path).
-      await this.#producer.send(batch.records, { metadata: false });
+      await this.#producer.sendBatch(batch.batch);
     } catch (error) {
       const err = error instanceof Error ? error : new Error(String(error));
-      for (let i = 0; i < batch.records.length; i++) {
-        const record = batch.records[i];
+      const records = batch.batch.records();
+      for (let i = 0; i < records.length; i++) {
+        const record = records[i];
         const taskId = batch.taskIds[i];
         const response = this.#handler.handle(
           { taskId },
@@ -206,8 +220,7 @@ export class StreamsRecordCollector implements RecordCollector {
     }
     for (const { source, taskId } of records) {
       const partition = source.partition ?? this.#partitionFor(source, this.#partitionCounts.get(source.topic)!);
-      this.#pending.records.push(toProducerRecord(source, partition));
-      this.#pending.taskIds.push(taskId);
+      this.#append(source, partition, taskId);
     }
   }
 
@@ -218,15 +231,4 @@ export class StreamsRecordCollector implements RecordCollector {
     this.#roundRobin.set(record.topic, next);
     return next % count;
   }
-}
-
-function toProducerRecord(record: OutgoingRecord, partition: number): ProducerRecord {
-  return {
-    topic: record.topic,
-    partition,
-    key: record.key,
-    value: record.value,
-    timestamp: record.timestamp,
-    headers: record.headers,
-  };
 }

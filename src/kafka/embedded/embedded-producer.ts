@@ -2,12 +2,14 @@ import {
   type GroupGeneration,
   KafkaBackendError,
   type Producer,
+  type ProducerBatch,
   type ProducerOptions,
   type ProducerRecord,
   type RecordMetadata,
   type SendOptions,
   type TopicPartitionOffset,
 } from '../backend.ts';
+import { RecordListBatch } from '../record-list-batch.ts';
 import type { BrokerState } from './broker-state.ts';
 import { recordSizeInBytes } from './partition-log.ts';
 
@@ -39,6 +41,14 @@ export class EmbeddedProducer implements Producer {
       // initTransactions: fences any older producer holding this id and aborts what it left open.
       broker.transactions.initProducer(this.transactionalId, this);
     }
+  }
+
+  createBatch(): ProducerBatch {
+    return new RecordListBatch();
+  }
+
+  async sendBatch(batch: ProducerBatch): Promise<void> {
+    await this.send(batch.records(), { metadata: false });
   }
 
   async send(records: readonly ProducerRecord[], options?: SendOptions): Promise<RecordMetadata[]> {

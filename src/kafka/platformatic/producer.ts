@@ -12,10 +12,12 @@ import {
   type GroupGeneration,
   KafkaBackendError,
   type Producer,
+  type ProducerBatch,
   type ProducerOptions,
   type ProducerRecord,
   type RecordMetadata,
   type SendOptions,
+  type TopicPartition,
   type TopicPartitionOffset,
   topicPartitionKey,
 } from '../backend.ts';
@@ -24,12 +26,20 @@ import type { ResolvedConfig } from './config.ts';
 import { hasProtocolError, isGenerationLost, partitionError, toBackendError } from './errors.ts';
 import { offsetCommitTopics } from './offset-commit-topics.ts';
 import { type PartitionBatch, type ProduceResponse, produceApi } from './produce-v11.ts';
-import { type Compression, encodeRecordBatch, estimateRecordSize } from './record-batch.ts';
+import { PlatformaticProducerBatch } from './producer-batch.ts';
+import {
+  type Compression,
+  encodeRecordBatch,
+  estimateRecordSize,
+  finishRecordBatch,
+  type RecordBatchBuilder,
+} from './record-batch.ts';
 
 /** Below the broker's default message.max.bytes (1 MiB) with room for batch and request overhead. */
 const MAX_BATCH_BYTES = 900 * 1024;
 const INT32_MAX = 2 ** 31 - 1;
 const CLOSE_GRACE_MS = 10_000;
+const NO_INDICES: readonly number[] = Object.freeze([]);
 
 /** Produce errors after which resending the same batch (same sequence numbers) is safe and may succeed. */
 const RETRIABLE_PRODUCE = [
@@ -51,6 +61,7 @@ const RETRIABLE_PRODUCE = [
 interface Chunk {
   readonly topic: string;
   readonly partition: number;
+  /** Indices of the chunk's records in send()'s array (for their metadata); empty for sendBatch(). */
   readonly indices: readonly number[];
   readonly batch: Buffer;
 }
@@ -220,22 +231,54 @@ export class PlatformaticProducer implements Producer {
     return promise;
   }
 
-  async #send(records: readonly ProducerRecord[], withMetadata: boolean): Promise<RecordMetadata[]> {
+  createBatch(): ProducerBatch {
+    return new PlatformaticProducerBatch(MAX_BATCH_BYTES);
+  }
+
+  sendBatch(batch: ProducerBatch): Promise<void> {
+    // A batch of another producer (or backend) holds plain records: send those.
+    const promise =
+      batch instanceof PlatformaticProducerBatch
+        ? this.#sendBatch(batch)
+        : this.#send(batch.records(), false).then(() => undefined);
+    this.#inflight.add(promise);
+    const forget = () => this.#inflight.delete(promise);
+    promise.then(forget, (error: Error) => {
+      forget();
+      if (this.#transaction) this.#transaction.failure ??= error;
+    });
+    return promise;
+  }
+
+  /** send() for records encoded as they were appended: the same checks, sequences, transaction and retries. */
+  async #sendBatch(batch: PlatformaticProducerBatch): Promise<void> {
     this.#checkUsable('send');
-    if (records.length === 0) return [];
+    const built = batch.seal();
+    if (built.length === 0) return;
+    await this.#prepareSend();
+    const now = Date.now();
+    const metadata = await this.#metadataFor(built);
+    if (this.#transaction) await this.#addPartitionsToTransaction(built);
+    await this.#deliver(() => this.#finish(built), [], undefined, now, metadata);
+  }
+
+  /** Checks that may fail a send before anything is written, and the producer id reset a broken sequence needs. */
+  async #prepareSend(): Promise<void> {
     if (this.#transactionalId && !this.#transaction) {
       throw new KafkaBackendError(`${this.#name}: send() needs an open transaction; call beginTransaction() first`);
     }
     if (this.#sequenceBroken && !this.#transactionalId) await this.#resetProducerId();
-    const now = Date.now();
-    const byPartition = groupByPartition(records);
-    const topics = [...new Set(Array.from(byPartition.values(), (g) => g.topic))];
+  }
+
+  /** Cluster metadata covering every partition written to; refuses a partition the topic does not have. */
+  async #metadataFor(partitions: readonly TopicPartition[]): Promise<ClusterMetadata> {
+    const topics = [...new Set(partitions.map((p) => p.topic))];
     let metadata = await this.#client.metadata(topics);
-    const beyondCache = (m: typeof metadata) =>
-      [...byPartition.values()].some((g) => g.partition >= (m.topics.get(g.topic)?.partitionsCount ?? 0));
+    const beyondCache = (m: ClusterMetadata) =>
+      partitions.some((p) => p.partition >= (m.topics.get(p.topic)?.partitionsCount ?? 0));
     // Partitions may have been added since the cached metadata was read.
     if (beyondCache(metadata)) metadata = await this.#client.metadata(topics, true);
-    for (const { topic, partition } of byPartition.values()) {
+    for (const { topic, partition } of partitions) {
       const count = metadata.topics.get(topic)?.partitionsCount ?? 0;
       if (!Number.isInteger(partition) || partition < 0 || partition >= count) {
         throw new KafkaBackendError(
@@ -243,7 +286,45 @@ export class PlatformaticProducer implements Producer {
         );
       }
     }
-    if (this.#transaction) await this.#addPartitionsToTransaction([...byPartition.values()]);
+    return metadata;
+  }
+
+  /** Sequences and producer fields for built batches (called in dispatch order, like #encode). */
+  #finish(built: readonly RecordBatchBuilder[]): Chunk[] {
+    const chunks: Chunk[] = new Array(built.length);
+    for (let i = 0; i < built.length; i++) {
+      const { topic, partition, count } = built[i];
+      let baseSequence = -1;
+      if (this.#idempotent) {
+        const key = `${topic}\0${partition}`;
+        baseSequence = this.#sequences.get(key) ?? 0;
+        const next = baseSequence + count;
+        this.#sequences.set(key, next > INT32_MAX ? next - INT32_MAX - 1 : next);
+      }
+      const batch = finishRecordBatch(
+        built[i].bytes(),
+        {
+          producerId: this.#producerId,
+          producerEpoch: this.#producerEpoch,
+          baseSequence,
+          transactional: this.#transaction !== undefined,
+        },
+        this.#compression,
+      );
+      chunks[i] = { topic, partition, indices: NO_INDICES, batch };
+    }
+    return chunks;
+  }
+
+  async #send(records: readonly ProducerRecord[], withMetadata: boolean): Promise<RecordMetadata[]> {
+    this.#checkUsable('send');
+    if (records.length === 0) return [];
+    const byPartition = groupByPartition(records);
+    const groups = [...byPartition.values()];
+    await this.#prepareSend();
+    const now = Date.now();
+    const metadata = await this.#metadataFor(groups);
+    if (this.#transaction) await this.#addPartitionsToTransaction(groups);
 
     // Without metadata, nothing is allocated per record once the batch is acknowledged.
     const results: RecordMetadata[] | undefined = withMetadata ? new Array(records.length) : undefined;
@@ -420,7 +501,7 @@ export class PlatformaticProducer implements Producer {
 
   // ---------------------------------------------------------------------------------------------- transactions
 
-  async #addPartitionsToTransaction(groups: PartitionGroup[]): Promise<void> {
+  async #addPartitionsToTransaction(groups: readonly TopicPartition[]): Promise<void> {
     const transaction = this.#transaction as TransactionState;
     const missing = groups.filter((g) => !transaction.partitions.has(topicPartitionKey(g)));
     if (missing.length === 0) return;

@@ -2,7 +2,14 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { crc32c, Reader, readRecordsBatch } from '@platformatic/kafka';
 import type { ConsumedRecord, ProducerRecord } from '../backend.ts';
-import { decodeRecords, encodeRecordBatch, readBatchHeaders } from './record-batch.ts';
+import { PlatformaticProducerBatch } from './producer-batch.ts';
+import {
+  decodeRecords,
+  encodeRecordBatch,
+  finishRecordBatch,
+  RecordBatchBuilder,
+  readBatchHeaders,
+} from './record-batch.ts';
 
 const records: ProducerRecord[] = [
   { topic: 't', partition: 0, key: Buffer.from('k0'), value: Buffer.from('v0'), timestamp: 1_700_000_000_500 },
@@ -103,5 +110,47 @@ describe('record batch codec', () => {
       out.map((r) => r.timestamp),
       [5_000_000_000_000, 1],
     );
+  });
+
+  it('a batch built record by record is byte for byte the batch encoded at once, compressed or not', () => {
+    const producer = { producerId: 42n, producerEpoch: 3, baseSequence: 17, transactional: true };
+    const timed = records.map((r, i) => ({ ...r, timestamp: r.timestamp ?? 1_700_000_000_900 + i }));
+    for (const compression of ['none', 'gzip'] as const) {
+      // 64 bytes to start with: the buffer has to grow on the way.
+      const builder = new RecordBatchBuilder('t', 0, 64);
+      for (const r of timed) assert.ok(builder.tryAppend(r.key, r.value, r.timestamp, r.headers, 1 << 20));
+      assert.equal(builder.count, 3);
+      const finished = finishRecordBatch(builder.bytes(), producer, compression);
+      assert.deepEqual(finished, encodeRecordBatch(timed, 0, producer, compression), compression);
+      const decoded = readRecordsBatch(Reader.from(finished));
+      assert.equal(decoded.producerId, 42n);
+      assert.equal(decoded.firstSequence, 17);
+    }
+  });
+
+  it('a built batch refuses a record past its size limit, but never its first record', () => {
+    const builder = new RecordBatchBuilder('t', 0);
+    assert.ok(builder.tryAppend(null, Buffer.alloc(500), 1, undefined, 300), 'the first record always fits');
+    assert.equal(builder.tryAppend(null, Buffer.alloc(10), 1, undefined, 300), false);
+    assert.equal(builder.count, 1);
+  });
+
+  it('a producer batch splits partitions and large runs into batches and gives the records back in append order', () => {
+    const batch = new PlatformaticProducerBatch(1_000);
+    const appended: [string, number, string][] = [];
+    for (let i = 0; i < 40; i++) {
+      const [topic, partition] = i % 7 === 0 ? ['u', 0] : ['t', i % 2];
+      const value = `${i}`.padEnd(100, '.');
+      appended.push([topic, partition, value]);
+      batch.append(topic, partition, Buffer.from(`k${i}`), Buffer.from(value), 1_000 + i);
+    }
+    const built = batch.seal();
+    assert.ok(built.length > 3, `${built.length} batches: the 1,000-byte limit split the runs`);
+    for (const b of built) assert.ok(b.bytes().length <= 1_000);
+    assert.deepEqual(
+      batch.records().map((r) => [r.topic, r.partition, r.value?.toString()]),
+      appended,
+    );
+    assert.throws(() => batch.append('t', 0, null, null, 1), /sent/);
   });
 });

@@ -208,6 +208,20 @@ export function encodeRecordBatch(
     batch = Buffer.allocUnsafe(BATCH_HEADER + compressed.length);
     compressed.copy(batch, BATCH_HEADER);
   }
+  writeBatchHeader(batch, attributes, count, baseTimestamp, maxTimestamp, producer);
+  writeBatchCrc(batch);
+  return batch;
+}
+
+/** Everything before the records but the CRC. */
+function writeBatchHeader(
+  batch: Buffer,
+  attributes: number,
+  count: number,
+  baseTimestamp: number,
+  maxTimestamp: number,
+  producer: BatchProducer,
+): void {
   batch.writeBigInt64BE(0n, 0);
   batch.writeInt32BE(batch.length - LOG_OVERHEAD, 8);
   batch.writeInt32BE(-1, 12); // partitionLeaderEpoch: set by the broker
@@ -220,7 +234,128 @@ export function encodeRecordBatch(
   batch.writeInt16BE(producer.producerEpoch, 51);
   batch.writeInt32BE(producer.baseSequence, 53);
   batch.writeInt32BE(count, 57);
+}
+
+function writeBatchCrc(batch: Buffer): void {
   batch.writeUInt32BE(batchCrc32c(batch.subarray(CRC_START)) >>> 0, 17);
+}
+
+/**
+ * One partition's record batch, written record by record as they are appended (so the caller keeps no record
+ * objects), then finished (finishRecordBatch) once the producer knows its sequence numbers. The buffer grows by
+ * doubling.
+ */
+export class RecordBatchBuilder {
+  readonly topic: string;
+  readonly partition: number;
+  #buffer: Buffer;
+  #position = BATCH_HEADER;
+  #count = 0;
+  #baseTimestamp = 0;
+  #maxTimestamp = 0;
+
+  constructor(topic: string, partition: number, initialBytes = 16 * 1024) {
+    this.topic = topic;
+    this.partition = partition;
+    this.#buffer = Buffer.allocUnsafe(Math.max(initialBytes, BATCH_HEADER + 64));
+  }
+
+  get count(): number {
+    return this.#count;
+  }
+
+  /**
+   * Writes one record into the batch. Returns false, writing nothing, when the batch holds records already and
+   * this one would take it past `maxBytes` (the caller starts the next batch).
+   */
+  tryAppend(
+    key: Buffer | null,
+    value: Buffer | null,
+    timestamp: number,
+    headers: readonly RecordHeader[] | undefined,
+    maxBytes: number,
+  ): boolean {
+    const index = this.#count;
+    if (index === 0) this.#baseTimestamp = timestamp;
+    const delta = timestamp - this.#baseTimestamp;
+    let body = 1 + varlongSize(delta) + varintSize(index) + bytesSize(key) + bytesSize(value);
+    let headerKeys: Buffer[] | undefined;
+    if (headers !== undefined && headers.length > 0) {
+      headerKeys = new Array<Buffer>(headers.length);
+      body += varintSize(headers.length);
+      for (let h = 0; h < headers.length; h++) {
+        headerKeys[h] = Buffer.from(headers[h].key, 'utf8');
+        body += bytesSize(headerKeys[h]) + bytesSize(headers[h].value);
+      }
+    } else {
+      body += 1;
+    }
+    const end = this.#position + varintSize(body) + body;
+    if (index > 0 && end > maxBytes) return false;
+    if (end > this.#buffer.length) {
+      const grown = Buffer.allocUnsafe(Math.max(end, this.#buffer.length * 2));
+      this.#buffer.copy(grown, 0, 0, this.#position);
+      this.#buffer = grown;
+    }
+    const buf = this.#buffer;
+    let pos = writeVarint(buf, this.#position, body);
+    buf[pos++] = 0;
+    pos = writeVarlong(buf, pos, delta);
+    pos = writeVarint(buf, pos, index);
+    pos = writeBytes(buf, pos, key);
+    pos = writeBytes(buf, pos, value);
+    if (headerKeys !== undefined) {
+      const list = headers as readonly RecordHeader[];
+      pos = writeVarint(buf, pos, list.length);
+      for (let h = 0; h < list.length; h++) {
+        pos = writeBytes(buf, pos, headerKeys[h]);
+        pos = writeBytes(buf, pos, list[h].value);
+      }
+    } else {
+      buf[pos++] = 0;
+    }
+    this.#position = pos;
+    if (index === 0 || timestamp > this.#maxTimestamp) this.#maxTimestamp = timestamp;
+    this.#count = index + 1;
+    return true;
+  }
+
+  /**
+   * The batch as it stands: uncompressed, without producer fields or CRC (see finishRecordBatch), readable
+   * with readBatchHeaders/decodeRecords. A view: appending more may leave it behind.
+   */
+  bytes(): Buffer {
+    const batch = this.#buffer.subarray(0, this.#position);
+    writeBatchHeader(batch, 0, this.#count, this.#baseTimestamp, this.#maxTimestamp, NO_PRODUCER);
+    return batch;
+  }
+}
+
+/**
+ * A built batch (RecordBatchBuilder#bytes, no more appends) made ready to send: producer id, epoch, first
+ * sequence and the transactional flag written in (in place), the records compressed when asked (into a new
+ * buffer), and the CRC.
+ */
+export function finishRecordBatch(built: Buffer, producer: BatchProducer, compression: Compression = 'none'): Buffer {
+  let attributes = producer.transactional ? ATTR_TRANSACTIONAL : 0;
+  let batch = built;
+  if (compression !== 'none') {
+    const algorithm = compressionsAlgorithms[compression];
+    const compressed = algorithm.compressSync(built.subarray(BATCH_HEADER));
+    attributes |= algorithm.bitmask;
+    batch = Buffer.allocUnsafe(BATCH_HEADER + compressed.length);
+    compressed.copy(batch, BATCH_HEADER);
+  }
+  const count = built.readInt32BE(57);
+  writeBatchHeader(
+    batch,
+    attributes,
+    count,
+    Number(built.readBigInt64BE(27)),
+    Number(built.readBigInt64BE(35)),
+    producer,
+  );
+  writeBatchCrc(batch);
   return batch;
 }
 
