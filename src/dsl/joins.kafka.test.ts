@@ -191,4 +191,30 @@ describe('joins on real Kafka', () => {
     const partitionOf = new Map(ordersByPartition.map((r) => [r.key!.toString(), r.partition]));
     for (const r of result) assert.equal(r.partition, partitionOf.get(r.key!.toString()));
   });
+  it('a left stream-stream join emits a record left waiting before a restart once its window closes after it', async (t) => {
+    if (backend === undefined) return t.skip('no TRIBUTARY_TEST_KAFKA');
+    const [views, clicks, out, app] = ['lj-views', 'lj-clicks', 'lj-out', 'app'].map(uniqueName);
+    await backend.admin.createTopics(
+      [views, clicks, out].map((name) => ({ name, partitions: 1, replicationFactor: 1 })),
+    );
+    const topology = () => {
+      const b = new StreamsBuilder();
+      b.stream(views)
+        .leftJoin(b.stream(clicks), (view, click) => `${view}&${click}`, JoinWindows.ofTimeDifferenceWithNoGrace(1_000))
+        .to(out);
+      return b.build();
+    };
+    const first = await started(new KafkaStreams(topology(), config(app), { backend }));
+    await produceStrings(backend, views, 1, [{ key: 'u1', value: 'view-1', timestamp: 10_000 }]);
+    await committed(backend, app, views, 1);
+    assert.equal(await first.close({ timeoutMs: 10_000 }), true);
+    // Nothing yet: the view's window (until 11 s) had not closed.
+    const before = await readTopic(backend, out, 1, () => true, 1_000);
+    assert.deepEqual(text(before), []);
+
+    await started(new KafkaStreams(topology(), config(app), { backend }));
+    await produceStrings(backend, clicks, 1, [{ key: 'u1', value: 'late-click', timestamp: 100_000 }]);
+    const after = await readTopic(backend, out, 1, (r) => r.length >= 1);
+    assert.deepEqual(text(after), ['u1=view-1&null']);
+  });
 });

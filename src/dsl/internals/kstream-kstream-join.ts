@@ -167,7 +167,10 @@ export class KStreamKStreamJoinProcessor<K, VThis, VOther, VOut> implements Proc
     const tracker = this.tracker;
     const store = this.outerStore!;
     // Only scan when some waiting record might have closed, and not more often than the emit interval.
-    if (tracker.minTime + this.joinAfterMs + this.joinGraceMs >= tracker.streamTime) return;
+    // With no waiting record known (minTime unset, e.g. after a restore from the changelog) Java's long sum
+    // overflows and the store is scanned: do the same.
+    const minTimeUnset = tracker.minTime === Number.MAX_SAFE_INTEGER && this.joinAfterMs + this.joinGraceMs > 0;
+    if (!minTimeUnset && tracker.minTime + this.joinAfterMs + this.joinGraceMs >= tracker.streamTime) return;
     const now = this.context.currentSystemTimeMs();
     if (now < tracker.nextTimeToEmit) return;
     tracker.nextTimeToEmit = now + tracker.emitIntervalMs;
