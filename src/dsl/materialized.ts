@@ -5,6 +5,7 @@
  */
 import type { SerdeLike } from '../processor/internals/serde-like.ts';
 import type { KeyValueStoreSupplier } from '../state/store-builder.ts';
+import type { WindowStoreSupplier } from '../state/window-store-builder.ts';
 import { validateName } from './named.ts';
 
 export interface Materialized<K, V> {
@@ -14,6 +15,8 @@ export interface Materialized<K, V> {
    * the type `default.dsl.store` names.
    */
   readonly storeSupplier?: KeyValueStoreSupplier;
+  /** The window store of a windowed aggregation (`Materialized.as(Stores.inMemoryWindowStore(...))`). */
+  readonly windowStoreSupplier?: WindowStoreSupplier;
   readonly keySerde?: SerdeLike<K>;
   readonly valueSerde?: SerdeLike<V>;
   /** Default true: changes go to a compacted changelog topic. */
@@ -27,6 +30,7 @@ export interface Materialized<K, V> {
 export class MaterializedBuilder<K, V> implements Materialized<K, V> {
   readonly storeName?: string;
   readonly storeSupplier?: KeyValueStoreSupplier;
+  readonly windowStoreSupplier?: WindowStoreSupplier;
   readonly keySerde?: SerdeLike<K>;
   readonly valueSerde?: SerdeLike<V>;
   readonly loggingEnabled?: boolean;
@@ -79,9 +83,13 @@ export class MaterializedBuilder<K, V> implements Materialized<K, V> {
  * Without type arguments the result fits any Materialized<K, V>; give them (`Materialized.as<string, Order>(...)`)
  * to pin it.
  */
-function materializedAs(store: string | KeyValueStoreSupplier): MaterializedBuilder<never, never>;
-function materializedAs<K, V>(store: string | KeyValueStoreSupplier): MaterializedBuilder<K, V>;
-function materializedAs(store: string | KeyValueStoreSupplier): MaterializedBuilder<unknown, unknown> {
+function materializedAs(store: string | KeyValueStoreSupplier | WindowStoreSupplier): MaterializedBuilder<never, never>;
+function materializedAs<K, V>(store: string | KeyValueStoreSupplier | WindowStoreSupplier): MaterializedBuilder<K, V>;
+function materializedAs(
+  store: string | KeyValueStoreSupplier | WindowStoreSupplier,
+): MaterializedBuilder<unknown, unknown> {
+  if (typeof store === 'object' && store !== null && store.kind === 'in-memory-window')
+    return new MaterializedBuilder({ storeName: validateName(store.name, 'store'), windowStoreSupplier: store });
   if (typeof store === 'object' && store !== null && typeof store.name === 'string')
     return new MaterializedBuilder({ storeName: validateName(store.name, 'store'), storeSupplier: store });
   return new MaterializedBuilder({ storeName: validateName(store as string, 'store') });

@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import type { SerdeLike } from '../processor/internals/serde-like.ts';
 import { Serdes } from '../serdes/serdes.ts';
 import { timeWindowedSerdeFrom } from '../serdes/time-windowed-serde.ts';
+import { Stores } from '../state/stores.ts';
 import { TopologyTestDriver } from '../test-driver/topology-test-driver.ts';
 import { compiledJavaReference, runJavaReference } from '../topology/java-reference.ts';
 import type { Topology } from '../topology/topology.ts';
@@ -92,6 +93,15 @@ const DESCRIBE_TWINS: Record<string, () => Topology> = {
         .emitStrategy(EmitStrategy.onWindowClose())
         .count(Materialized.as('closing'))
         .filter((_k, v) => v > 1)
+        .toStream()
+        .to('out');
+    }),
+  'count-with-window-store-supplier': () =>
+    built((b) => {
+      b.stream('in')
+        .groupByKey()
+        .windowedBy(TimeWindows.ofSizeWithNoGrace(1000).advanceBy(500))
+        .count(Materialized.as(Stores.inMemoryWindowStore('hops', 3000, 1000, false)))
         .toStream()
         .to('out');
     }),

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Serdes } from '../serdes/serdes.ts';
 import { timeWindowedSerdeFrom } from '../serdes/time-windowed-serde.ts';
+import { Stores } from '../state/stores.ts';
 import { TopologyTestDriver } from '../test-driver/topology-test-driver.ts';
 import { EmitStrategy } from './emit-strategy.ts';
 import { Materialized } from './materialized.ts';
@@ -254,4 +255,37 @@ test('getWindowStore reads a windowed store across partitions', () => {
     ['a=2', 'b=1', 'c=1', 'd=1', 'e=1', 'f=1'],
   );
   driver.close();
+});
+
+test('Materialized.as(Stores.inMemoryWindowStore(...)) names the store and sets its retention', () => {
+  const builder = new StreamsBuilder();
+  builder
+    .stream('in')
+    .groupByKey()
+    .windowedBy(TimeWindows.ofSizeWithNoGrace(1000).advanceBy(500))
+    .count(Materialized.as(Stores.inMemoryWindowStore('hops', 3000, 1000, false)));
+  const driver = new TopologyTestDriver(builder.build(), { 'application.id': 'tw' });
+  const input = driver.createInputTopic('in');
+  input.pipeInput('k', 'v', 100);
+  input.pipeInput('k', 'v', 2100);
+  const store = driver.getWindowStore<string, number>('hops');
+  assert.equal(store.fetch('k', 0), 1, 'kept past size + grace');
+  input.pipeInput('k', 'v', 3400);
+  // Retention 3000 (not the default size + grace = 1000): dropped only once a window starts at 3000.
+  assert.deepEqual(store.fetch('k', 0, 5000), [
+    { key: 1500, value: 1 },
+    { key: 2000, value: 1 },
+    { key: 2500, value: 1 },
+    { key: 3000, value: 1 },
+  ]);
+  driver.close();
+  assert.throws(
+    () =>
+      new StreamsBuilder()
+        .stream('in')
+        .groupByKey()
+        .windowedBy(TimeWindows.ofSizeWithNoGrace(10))
+        .count(Materialized.as(Stores.inMemoryWindowStore('dups', 100, 10, true))),
+    /window store "dups" retains duplicates/,
+  );
 });

@@ -10,7 +10,7 @@ import { longSerde } from '../serdes/primitive-serdes.ts';
 import { DeferredTimeWindowedSerde, timeWindowedSerdeFrom } from '../serdes/time-windowed-serde.ts';
 import { Stores } from '../state/stores.ts';
 import type { TimestampedWindowStore } from '../state/window-store.ts';
-import { WindowStoreBuilder } from '../state/window-store-builder.ts';
+import { WindowStoreBuilder, type WindowStoreSupplier } from '../state/window-store-builder.ts';
 import { EmitStrategy } from './emit-strategy.ts';
 import type { InternalStreamsBuilder, StoreSpec } from './internals/internal-streams-builder.ts';
 import type { KTableValueGetter, KTableValueGetterSupplier } from './internals/ktable-value-getter.ts';
@@ -118,7 +118,7 @@ export class TimeWindowedKStream<K, V> {
         ? new SlidingWindowAggregateProcessor(spec, emitOnClose, windows, initializer, aggregator)
         : new TimeWindowAggregateProcessor(spec, emitOnClose, windows, initializer, aggregator);
     builder.addProcessor(name, makeProcessor, source);
-    addWindowStore(builder, store, retention, windowSize, name);
+    addWindowStore(builder, store, materialized?.windowStoreSupplier, retention, windowSize, name);
     // For suppress(untilWindowCloses): windows close at end + grace.
     declareWindowGrace(builder, name, windows.gracePeriodMs());
     const keySerde: SerdeLike<Windowed<K>> =
@@ -184,12 +184,17 @@ function retentionOf(storeName: string, windows: TimeWindows | SlidingWindows, g
 function addWindowStore(
   builder: InternalStreamsBuilder,
   store: StoreSpec<any, any>,
+  supplier: WindowStoreSupplier | undefined,
   retention: number,
   windowSize: number,
   processorName: string,
 ): void {
+  if (supplier !== undefined && supplier.retainDuplicates)
+    throw new TypeError(
+      `window store "${supplier.name}" retains duplicates: a windowed aggregation needs one value per key and window`,
+    );
   const storeBuilder = new WindowStoreBuilder(
-    Stores.inMemoryWindowStore(store.name, retention, windowSize, false),
+    supplier ?? Stores.inMemoryWindowStore(store.name, retention, windowSize, false),
     store.keySerde,
     store.valueSerde,
     store.loggingEnabled,

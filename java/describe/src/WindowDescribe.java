@@ -77,6 +77,14 @@ public class WindowDescribe {
             .to("out");
         break;
       }
+      case "count-with-window-store-supplier": {
+        b.<String, String>stream("in").groupByKey()
+            .windowedBy(TimeWindows.ofSizeWithNoGrace(ms(1000)).advanceBy(ms(500)))
+            .count(Materialized.as(org.apache.kafka.streams.state.Stores.inMemoryWindowStore("hops", ms(3000), ms(1000), false)))
+            .toStream()
+            .to("out");
+        break;
+      }
       default:
         throw new IllegalArgumentException("unknown topology " + name);
     }
