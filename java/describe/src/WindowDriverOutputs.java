@@ -47,6 +47,13 @@ public class WindowDriverOutputs {
     }
   }
 
+  static String hex(byte[] bytes) {
+    if (bytes == null) return "null";
+    StringBuilder out = new StringBuilder();
+    for (byte b : bytes) out.append(String.format("%02x", b));
+    return out.toString();
+  }
+
   static void run(String name, String records) {
     StreamsBuilder b = new StreamsBuilder();
     long size;
@@ -109,6 +116,26 @@ public class WindowDriverOutputs {
             .toStream()
             .to("out", Produced.with(WindowedSerdes.timeWindowedSerdeFrom(String.class, size), Serdes.Long()));
         break;
+      }
+      case "hopping-count-changelog": {
+        // The window store's changelog records, as hex: [key][start 8][seq 4] and the plain value.
+        size = 10;
+        b.<String, String>stream("in").groupByKey()
+            .windowedBy(TimeWindows.ofSizeAndGrace(ms(10), ms(3)).advanceBy(ms(5)))
+            .count(Materialized.as("hop-counts"));
+        try (TopologyTestDriver d = new TopologyTestDriver(b.build(), props())) {
+          TestInputTopic<String, String> in = d.createInputTopic("in", Serdes.String().serializer(), Serdes.String().serializer());
+          for (String record : records.split(";")) {
+            String[] parts = record.split(",");
+            in.pipeInput(parts[0], parts[1].equals("null") ? null : parts[1], Instant.ofEpochMilli(Long.parseLong(parts[2])));
+          }
+          TestOutputTopic<byte[], byte[]> log = d.createOutputTopic("window-parity-hop-counts-changelog",
+              Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
+          for (TestRecord<byte[], byte[]> r : log.readRecordsToList()) {
+            System.out.println(hex(r.key()) + "\t" + hex(r.value()) + "\t" + r.timestamp());
+          }
+        }
+        return;
       }
       case "windowed-table-join": {
         size = 10;
