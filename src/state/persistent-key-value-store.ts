@@ -7,10 +7,11 @@
  * Streams); values are Java's timestamped layout: an 8-byte big-endian timestamp, then the serialized value.
  *
  * Writes go to an in-memory buffer of dirty entries (typed, so a key updated many times between commits is
- * serialized once); `flush()` (at every commit) logs the latest value of each dirty key to the changelog and
- * writes them all in one asynchronous LMDB transaction. Until that transaction is committed its entries stay
- * readable from memory, so reads see every write at once. The runtime awaits `whenWritten()` before it
- * writes the task's checkpoint.
+ * serialized once); reads look there first. `flush()` (at every commit, or early when the buffer is full) logs
+ * the latest value of each dirty key to the changelog and writes them all in one LMDB transaction, committed
+ * without waiting for the disk; the runtime awaits `whenWritten()` (one sync of the environment) before it
+ * writes the task's checkpoint, so a checkpoint never names changes the disk does not hold. Restoration
+ * writes changelog records straight into LMDB (asynchronous batches, no deserialization).
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -31,6 +32,9 @@ function openLmdb(): typeof import('lmdb').open {
   lmdbOpen ??= (createRequire(import.meta.url)('lmdb') as typeof import('lmdb')).open;
   return lmdbOpen;
 }
+
+/** lmdb's TransactionFlags.SYNCHRONOUS_COMMIT | NO_SYNC_FLUSH: commit now, reach the disk in the background. */
+const COMMIT_WITHOUT_DISK_FLUSH = 0x2 | 0x10000;
 
 /** LMDB's largest key as the `lmdb` package builds it. */
 const MAX_KEY_BYTES = 1978;
@@ -83,13 +87,12 @@ function nativeMapKeyFor(serde: SerdeLike<unknown>): NativeMapKey | undefined {
   return undefined;
 }
 
-/** A buffered write; `value === undefined` is a delete. `batch` is the LMDB transaction it went into (0: none yet). */
+/** A buffered write; `value === undefined` is a delete. */
 interface BufferedEntry<K, V> {
   readonly key: K;
   readonly keyBytes: Buffer;
   value: V | undefined;
   timestamp: number;
-  batch: number;
 }
 
 export interface PersistentKeyValueStoreOptions {
@@ -113,9 +116,6 @@ export class PersistentKeyValueStore<K, V> implements TimestampedKeyValueStore<K
   #collector: RecordCollector | undefined;
   /** Written since the last flush. */
   #dirty = new Map<MapKey, BufferedEntry<K, V>>();
-  /** Flushed into an LMDB transaction not yet committed: still read from here. */
-  readonly #committing = new Map<MapKey, BufferedEntry<K, V>>();
-  #batch = 0;
   #lastWrite: Promise<unknown> = Promise.resolve();
   #closed: Promise<void> = Promise.resolve();
   /** A directory made for a driver without `state.dir` (the TopologyTestDriver): removed on close. */
@@ -205,7 +205,7 @@ export class PersistentKeyValueStore<K, V> implements TimestampedKeyValueStore<K
   }
 
   #buffered(mapKey: MapKey): BufferedEntry<K, V> | undefined {
-    return this.#dirty.get(mapKey) ?? this.#committing.get(mapKey);
+    return this.#dirty.get(mapKey);
   }
 
   #readStored(keyBytes: Buffer): ValueAndTimestamp<V> | undefined {
@@ -247,7 +247,7 @@ export class PersistentKeyValueStore<K, V> implements TimestampedKeyValueStore<K
       entry.timestamp = timestamp;
       return;
     }
-    this.#dirty.set(mapKey, { key, keyBytes: keyBytes ?? this.#serializeKey(key), value: typed, timestamp, batch: 0 });
+    this.#dirty.set(mapKey, { key, keyBytes: keyBytes ?? this.#serializeKey(key), value: typed, timestamp });
     // Bounded memory between commits: write (and log) early, as Java's record cache evicts.
     if (this.#dirty.size >= this.#maxDirty) this.flush();
   }
@@ -290,7 +290,6 @@ export class PersistentKeyValueStore<K, V> implements TimestampedKeyValueStore<K
       if (entry.value === undefined) merged.delete(id);
       else merged.set(id, { keyBytes: entry.keyBytes, key: entry.key, value: entry.value });
     };
-    for (const entry of this.#committing.values()) overlay(entry);
     for (const entry of this.#dirty.values()) overlay(entry);
     const selected = [...merged.values()].sort((a, b) => Buffer.compare(a.keyBytes, b.keyBytes));
     if (reverse) selected.reverse();
@@ -343,17 +342,14 @@ export class PersistentKeyValueStore<K, V> implements TimestampedKeyValueStore<K
     const collector = this.#collector;
     const topic = this.changelogTopic ?? this.name;
     const partition = this.#context?.partition ?? 0;
-    const batch = ++this.#batch;
     const flushing = this.#dirty;
     this.#dirty = new Map();
-    for (const [mapKey, entry] of flushing) {
-      entry.batch = batch;
-      this.#committing.set(mapKey, entry);
-    }
-    const written = db.batch(() => {
+    // One synchronous transaction, committed without waiting for the disk (whenWritten waits for that): the
+    // entries are readable from LMDB at once, and a flush costs one commit, not one per entry.
+    db.transactionSync(() => {
       for (const entry of flushing.values()) {
         if (entry.value === undefined) {
-          db.remove(entry.keyBytes);
+          db.removeSync(entry.keyBytes);
           collector?.send({
             topic,
             partition,
@@ -365,11 +361,8 @@ export class PersistentKeyValueStore<K, V> implements TimestampedKeyValueStore<K
           continue;
         }
         const valueBytes = this.#valueSerde.serializer(topic, entry.value);
-        if (valueBytes === null) {
-          db.remove(entry.keyBytes);
-        } else {
-          db.put(entry.keyBytes, encodeStored(entry.timestamp, valueBytes));
-        }
+        if (valueBytes === null) db.removeSync(entry.keyBytes);
+        else db.putSync(entry.keyBytes, encodeStored(entry.timestamp, valueBytes));
         collector?.send({
           topic,
           partition,
@@ -379,24 +372,27 @@ export class PersistentKeyValueStore<K, V> implements TimestampedKeyValueStore<K
           headers: [],
         });
       }
-    });
-    this.#lastWrite = written.then(() => {
-      // Committed: LMDB now answers for these keys (unless a later flush took them over).
-      for (const [mapKey, entry] of flushing) {
-        if (this.#committing.get(mapKey) === entry && entry.batch === batch) this.#committing.delete(mapKey);
-      }
-    });
+    }, COMMIT_WITHOUT_DISK_FLUSH);
   }
 
   whenWritten(): Promise<void> {
-    const db = this.#db;
-    return this.#lastWrite.then(() => (db === undefined ? undefined : db.flushed)).then(() => {});
+    const db = this.#db as
+      | (RootDatabase<Buffer, Buffer> & { sync(callback: (error?: Error) => void): void })
+      | undefined;
+    // Restored records are written asynchronously (#lastWrite); flushes commit synchronously without waiting
+    // for the disk. One sync of the environment (in the background) makes both durable.
+    return this.#lastWrite.then(
+      () =>
+        new Promise<void>((resolve, reject) => {
+          if (db === undefined || !this.#open) return resolve();
+          db.sync((error) => (error ? reject(error) : resolve()));
+        }),
+    );
   }
 
   wipe(): void {
     const db = this.#database();
     this.#dirty.clear();
-    this.#committing.clear();
     db.clearSync();
   }
 
@@ -410,7 +406,6 @@ export class PersistentKeyValueStore<K, V> implements TimestampedKeyValueStore<K
       .catch(() => {})
       .then(() => db?.close())
       .then(() => {
-        this.#committing.clear();
         if (temporaryRoot !== undefined) rmSync(temporaryRoot, { recursive: true, force: true });
       });
   }
