@@ -6,8 +6,16 @@
 import type { ConsumedRecord, ProducerBatch, ProducerRecord, RecordHeader } from '../backend.ts';
 import { decodeRecords, RecordBatchBuilder, readBatchHeaders } from './record-batch.ts';
 
+/** What a partition's batch starts with when nothing is known about the partition yet. */
+const FIRST_BATCH_BYTES = 16 * 1024;
+
 export class PlatformaticProducerBatch implements ProducerBatch {
   readonly #maxBatchBytes: number;
+  /**
+   * Per `topic\0partition`, the size its last batch reached (shared by the producer's batches): a partition's
+   * next batch starts about that large, so a steady stream fills one buffer instead of growing one by doubling.
+   */
+  readonly #sizeHints: Map<string, number>;
   /** The batch each partition is filling, by `topic\0partition`. */
   readonly #open = new Map<string, RecordBatchBuilder>();
   /** Every batch, in the order they were started (so a partition's batches keep their order). */
@@ -19,8 +27,9 @@ export class PlatformaticProducerBatch implements ProducerBatch {
   #count = 0;
   #sealed = false;
 
-  constructor(maxBatchBytes: number) {
+  constructor(maxBatchBytes: number, sizeHints: Map<string, number> = new Map()) {
     this.#maxBatchBytes = maxBatchBytes;
+    this.#sizeHints = sizeHints;
   }
 
   get count(): number {
@@ -56,8 +65,9 @@ export class PlatformaticProducerBatch implements ProducerBatch {
   }
 
   #start(topic: string, partition: number): RecordBatchBuilder {
-    const batch = new RecordBatchBuilder(topic, partition);
-    this.#open.set(`${topic}\0${partition}`, batch);
+    const key = `${topic}\0${partition}`;
+    const batch = new RecordBatchBuilder(topic, partition, this.#sizeHints.get(key) ?? FIRST_BATCH_BYTES);
+    this.#open.set(key, batch);
     this.#batches.push(batch);
     return batch;
   }
@@ -66,6 +76,10 @@ export class PlatformaticProducerBatch implements ProducerBatch {
   seal(): readonly RecordBatchBuilder[] {
     if (this.#sealed) throw new Error('a producer batch can be sent only once');
     this.#sealed = true;
+    for (const [key, batch] of this.#open) {
+      // An eighth more than last time: a slightly larger batch next time still fits without growing.
+      this.#sizeHints.set(key, Math.min(this.#maxBatchBytes, batch.sizeInBytes) * 1.125);
+    }
     return this.#batches;
   }
 

@@ -91,6 +91,8 @@ export class PlatformaticProducer implements Producer {
   #producerId = -1n;
   #producerEpoch = -1;
   readonly #sequences = new Map<string, number>();
+  /** How large each partition's last appended batch grew (see PlatformaticProducerBatch). */
+  readonly #batchSizeHints = new Map<string, number>();
   #transaction: TransactionState | undefined;
   #transactionCoordinator: number | undefined;
   /** Group coordinators of sendOffsetsToTransaction, looked up once per group (again after an error). */
@@ -232,7 +234,7 @@ export class PlatformaticProducer implements Producer {
   }
 
   createBatch(): ProducerBatch {
-    return new PlatformaticProducerBatch(MAX_BATCH_BYTES);
+    return new PlatformaticProducerBatch(MAX_BATCH_BYTES, this.#batchSizeHints);
   }
 
   sendBatch(batch: ProducerBatch): Promise<void> {

@@ -153,4 +153,15 @@ describe('record batch codec', () => {
     );
     assert.throws(() => batch.append('t', 0, null, null, 1), /sent/);
   });
+
+  it("a producer batch starts a partition's batch about as large as that partition's last one", () => {
+    const hints = new Map<string, number>();
+    const first = new PlatformaticProducerBatch(100_000, hints);
+    for (let i = 0; i < 200; i++) first.append('t', 3, null, Buffer.alloc(100), i);
+    const [built] = first.seal();
+    assert.equal(hints.get('t\x003'), built.sizeInBytes * 1.125);
+    const second = new PlatformaticProducerBatch(100_000, hints);
+    second.append('t', 3, null, Buffer.alloc(100), 0);
+    assert.equal(second.seal()[0].bytes().buffer.byteLength >= built.sizeInBytes, true, 'no growing by doubling');
+  });
 });

@@ -257,11 +257,16 @@ export class RecordBatchBuilder {
   constructor(topic: string, partition: number, initialBytes = 16 * 1024) {
     this.topic = topic;
     this.partition = partition;
-    this.#buffer = Buffer.allocUnsafe(Math.max(initialBytes, BATCH_HEADER + 64));
+    this.#buffer = Buffer.allocUnsafe(Math.max(Math.ceil(initialBytes), BATCH_HEADER + 64));
   }
 
   get count(): number {
     return this.#count;
+  }
+
+  /** Bytes written so far, batch header included. */
+  get sizeInBytes(): number {
+    return this.#position;
   }
 
   /**
