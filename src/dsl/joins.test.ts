@@ -187,3 +187,44 @@ test('a GlobalKTable join looks up the key the selector picks, in the full table
   assert.deepEqual(sorted(inner), ['o1=p1:pen', 'o3=p1:pen']);
   assert.deepEqual(sorted(left), ['o1=p1:pen', 'o2=p2:null', 'o3=p1:pen']);
 });
+
+test('in the test driver, a re-keyed stream joins a table with more partitions through a repartition topic sized like it', () => {
+  const b = new StreamsBuilder();
+  b.stream('orders')
+    .selectKey((_k, v) => v)
+    .join(b.table('customers'), (o, c) => `${o}@${c}`)
+    .to('out');
+  const driver = new TopologyTestDriver(
+    b.build(),
+    { 'application.id': 'tt' },
+    { partitions: { orders: 2, customers: 5 } },
+  );
+  const customers = driver.createInputTopic('customers', Serdes.String(), Serdes.String());
+  for (let i = 0; i < 10; i++) customers.pipeInput(`c${i}`, `name${i}`, 1);
+  const orders = driver.createInputTopic('orders', Serdes.String(), Serdes.String());
+  for (let i = 0; i < 10; i++) orders.pipeInput(`o${i}`, `c${i}`, 2);
+  const out = driver.createOutputTopic('out', Serdes.String(), Serdes.String()).readKeyValuesToList();
+  assert.equal(driver.partitionsOf('tt-KSTREAM-KEY-SELECT-0000000001-repartition'), 5);
+  driver.close();
+  assert.deepEqual(
+    out.map((r) => `${r.key}=${r.value}`).sort(),
+    Array.from({ length: 10 }, (_, i) => `c${i}=c${i}@name${i}`).sort(),
+  );
+});
+
+test('the test driver refuses joined topics with different partition counts, naming both', () => {
+  const b = new StreamsBuilder();
+  b.stream('orders')
+    .join(b.table('customers'), (o, c) => o + c)
+    .to('out');
+  const driver = new TopologyTestDriver(
+    b.build(),
+    { 'application.id': 'tt' },
+    { partitions: { orders: 2, customers: 3 } },
+  );
+  assert.throws(
+    () => driver.createInputTopic('orders', Serdes.String(), Serdes.String()).pipeInput('k', 'v', 1),
+    /"customers" has 3.*"orders" has 2|"orders" has 2.*"customers" has 3/,
+  );
+  driver.close();
+});

@@ -14,6 +14,7 @@ import type { SerdeLike } from '../processor/internals/serde-like.ts';
 import { resolveSerde } from '../processor/internals/serde-resolution.ts';
 import type { StreamTaskImpl } from '../processor/internals/stream-task.ts';
 import type { OutgoingRecord, RecordCollector, TaskEnvironment } from '../processor/internals/task-contract.ts';
+import { checkCopartitioning } from '../runtime/task-layout.ts';
 import type { KeyValue, ReadOnlyKeyValueStore } from '../state/key-value-store.ts';
 import type { StateStore } from '../state/state-store.ts';
 import type { ReadOnlyWindowStore } from '../state/window-store.ts';
@@ -132,7 +133,7 @@ export class TopologyTestDriver implements InputTopicHost, OutputTopicHost {
     return count;
   }
 
-  private computePartitions(topic: string, visiting: Set<string>): number {
+  private computePartitions(topic: string, visiting: Set<string>, ignoreGroup = false): number {
     const given = this.options.partitions?.[topic];
     if (given !== undefined) {
       if (!(Number.isInteger(given) && given > 0))
@@ -141,6 +142,14 @@ export class TopologyTestDriver implements InputTopicHost, OutputTopicHost {
     }
     const internal = this.built.internalTopics.find((t) => t.name === topic);
     if (internal?.partitions !== undefined) return internal.partitions;
+    const group = ignoreGroup ? undefined : this.built.copartitionGroups.find((g) => g.includes(topic));
+    if (internal?.kind === 'repartition' && group !== undefined) {
+      // A join's repartition topic has as many partitions as the topics it is co-partitioned with; when all of
+      // them are derived, as many as the largest of them (as the runtime sizes them).
+      const anchor = group.find((t) => !this.isDerivedRepartitionTopic(t));
+      if (anchor !== undefined) return this.computePartitions(anchor, visiting);
+      return Math.max(...group.map((t) => this.computePartitions(t, visiting, true)));
+    }
     if (internal !== undefined && !visiting.has(topic)) {
       visiting.add(topic);
       // A repartition topic has as many partitions as the largest input of the sub-topologies writing to it;
@@ -159,6 +168,13 @@ export class TopologyTestDriver implements InputTopicHost, OutputTopicHost {
       if (max > 0) return max;
     }
     return this.options.defaultPartitions ?? 1;
+  }
+
+  /** A repartition topic whose partition count follows from its writers (not fixed, not given). */
+  private isDerivedRepartitionTopic(topic: string): boolean {
+    if (this.options.partitions?.[topic] !== undefined) return false;
+    const internal = this.built.internalTopics.find((t) => t.name === topic);
+    return internal?.kind === 'repartition' && internal.partitions === undefined;
   }
 
   private sourceTopicsOf(subtopology: BuiltTopologyImpl['subtopologies'][number]): string[] {
@@ -204,6 +220,9 @@ export class TopologyTestDriver implements InputTopicHost, OutputTopicHost {
       for (const input of partitions) this.readers.set(`${input.topic}-${input.partition}`, globalTask);
       for (const spec of this.built.globalStores) this.storeTasks.set(spec.storeName, [globalTask]);
     }
+    // Joined topics must have equal partition counts, as the runtime requires (an error names them).
+    const groupTopics = this.built.copartitionGroups.flat();
+    checkCopartitioning(this.built.copartitionGroups, new Map(groupTopics.map((t) => [t, this.partitionsOf(t)])));
     for (const subtopology of this.built.subtopologies) {
       const topics = this.sourceTopicsOf(subtopology);
       const taskCount = Math.max(1, ...topics.map((t) => this.partitionsOf(t)));
