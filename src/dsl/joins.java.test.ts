@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Serdes } from '../serdes/serdes.ts';
+import { Stores } from '../state/stores.ts';
 import { TopologyTestDriver } from '../test-driver/topology-test-driver.ts';
 import { compiledJavaReference, runJavaReference } from '../topology/java-reference.ts';
 import type { Topology } from '../topology/topology.ts';
@@ -123,6 +124,20 @@ const DESCRIBED: Record<string, () => Topology> = {
       const r = b.stream('right').map((k, v) => [v, k]);
       l.join(r, concat, w(100)).to('o1');
       l.outerJoin(r, concat, w(100), StreamJoined.as('st').withName('nm')).to('o2');
+    }),
+  'stream-stream-suppliers': () =>
+    built((b) => {
+      b.stream('left')
+        .leftJoin(
+          b.stream('right'),
+          concat,
+          w(100),
+          StreamJoined.with(
+            Stores.inMemoryWindowStore('this-win', 200, 200, true),
+            Stores.inMemoryWindowStore('other-win', 200, 200, true),
+          ),
+        )
+        .to('o');
     }),
   'fk-join': () =>
     built((b) => {

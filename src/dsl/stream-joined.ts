@@ -77,22 +77,38 @@ export class StreamJoinedBuilder<K, V, VO> implements StreamJoined<K, V, VO> {
   }
 }
 
+function isStoreSupplier(value: unknown): value is WindowStoreSupplier {
+  return typeof value === 'object' && value !== null && (value as WindowStoreSupplier).kind === 'in-memory-window';
+}
+
+function streamJoinedWith<K, V, VO>(
+  keySerde: SerdeLike<K> | undefined,
+  valueSerde: SerdeLike<V> | undefined,
+  otherValueSerde: SerdeLike<VO> | undefined,
+): StreamJoinedBuilder<K, V, VO>;
+/** The join's two window stores, from suppliers (`Stores.inMemoryWindowStore(name, retention, size, true)`). */
+function streamJoinedWith<K = never, V = never, VO = never>(
+  thisStoreSupplier: WindowStoreSupplier,
+  otherStoreSupplier: WindowStoreSupplier,
+): StreamJoinedBuilder<K, V, VO>;
+function streamJoinedWith(a: unknown, b: unknown, c?: unknown): StreamJoinedBuilder<unknown, unknown, unknown> {
+  if (isStoreSupplier(a) || isStoreSupplier(b))
+    return new StreamJoinedBuilder({
+      thisStoreSupplier: a as WindowStoreSupplier,
+      otherStoreSupplier: b as WindowStoreSupplier,
+    });
+  return new StreamJoinedBuilder({
+    keySerde: a as SerdeLike<unknown> | undefined,
+    valueSerde: b as SerdeLike<unknown> | undefined,
+    otherValueSerde: c as SerdeLike<unknown> | undefined,
+  });
+}
+
 export const StreamJoined = {
-  with<K, V, VO>(
-    keySerde: SerdeLike<K> | undefined,
-    valueSerde: SerdeLike<V> | undefined,
-    otherValueSerde: SerdeLike<VO> | undefined,
-  ): StreamJoinedBuilder<K, V, VO> {
-    return new StreamJoinedBuilder<K, V, VO>({ keySerde, valueSerde, otherValueSerde });
-  },
+  /** Serdes of the key and both sides' values, or the two window stores' suppliers (as Java's overloads). */
+  with: streamJoinedWith,
   /** Names the join's stores (Java's `StreamJoined.as(storeName)`). */
   as<K = never, V = never, VO = never>(storeName: string): StreamJoinedBuilder<K, V, VO> {
     return new StreamJoinedBuilder<K, V, VO>({ storeName: validateName(storeName, 'store') });
-  },
-  withStoreSuppliers<K = never, V = never, VO = never>(
-    thisStoreSupplier: WindowStoreSupplier,
-    otherStoreSupplier: WindowStoreSupplier,
-  ): StreamJoinedBuilder<K, V, VO> {
-    return new StreamJoinedBuilder<K, V, VO>({ thisStoreSupplier, otherStoreSupplier });
   },
 } as const;

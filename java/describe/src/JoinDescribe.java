@@ -120,6 +120,14 @@ public class JoinDescribe {
         l.outerJoin(r, (x, y) -> x + y, w(100), StreamJoined.<String, String, String>as("st").withName("nm")).to("o2");
         break;
       }
+      case "stream-stream-suppliers": {
+        KStream<String, String> l = b.stream("left");
+        KStream<String, String> r = b.stream("right");
+        l.leftJoin(r, (x, y) -> x + y, w(100), StreamJoined.with(
+            org.apache.kafka.streams.state.Stores.inMemoryWindowStore("this-win", Duration.ofMillis(200), Duration.ofMillis(200), true),
+            org.apache.kafka.streams.state.Stores.inMemoryWindowStore("other-win", Duration.ofMillis(200), Duration.ofMillis(200), true))).to("o");
+        break;
+      }
       case "fk-join": {
         KTable<String, String> orders = b.table("orders");
         KTable<String, String> customers = b.table("customers");
