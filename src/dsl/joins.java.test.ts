@@ -288,6 +288,34 @@ const DRIVEN: Record<string, Scenario> = {
     rows: TABLE_TABLE,
     outputs: ['inner', 'left', 'outer', 'outer-counts'],
   },
+  'table-table-left-materialized-sum': {
+    topology: () =>
+      built((b) => {
+        b.table('ta')
+          .leftJoin(b.table('tb'), j, Materialized.as('joined'))
+          .groupBy((_k, v) => [v.endsWith('null') ? 'unmatched' : 'matched', String(v.length)])
+          .reduce(
+            (a, v) => String(Number(a) + Number(v)),
+            (a, v) => String(Number(a) - Number(v)),
+          )
+          .toStream()
+          .to('sums');
+      }),
+    rows: TABLE_TABLE,
+    outputs: ['sums'],
+  },
+  'stream-table-rekeyed': {
+    topology: () =>
+      built((b) => {
+        const customers = b.table('customers');
+        b.stream('orders')
+          .selectKey((k, v) => (v === null ? k : v.slice(0, 1)))
+          .leftJoin(customers, j)
+          .to('left');
+      }),
+    rows: STREAM_TABLE,
+    outputs: ['left'],
+  },
   'fk-join': {
     topology: () =>
       built((b) => {

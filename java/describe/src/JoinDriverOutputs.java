@@ -183,6 +183,27 @@ public class JoinDriverOutputs {
         outputs = new String[] {"inner", "left", "outer", "outer-counts"};
         break;
       }
+      case "table-table-left-materialized-sum": {
+        KTable<String, String> ta = b.table("ta");
+        KTable<String, String> tb = b.table("tb");
+        ta.leftJoin(tb, JoinDriverOutputs::j, Materialized.as("joined"))
+            .groupBy((k, v) -> KeyValue.pair(v.endsWith("null") ? "unmatched" : "matched", String.valueOf(v.length())))
+            .reduce((a, v) -> String.valueOf(Integer.parseInt(a) + Integer.parseInt(v)),
+                    (a, v) -> String.valueOf(Integer.parseInt(a) - Integer.parseInt(v)))
+            .toStream()
+            .to("sums");
+        rows = TABLE_TABLE;
+        outputs = new String[] {"sums"};
+        break;
+      }
+      case "stream-table-rekeyed": {
+        KTable<String, String> customers = b.table("customers");
+        b.<String, String>stream("orders").selectKey((k, v) -> v == null ? k : v.substring(0, 1))
+            .leftJoin(customers, JoinDriverOutputs::j).to("left");
+        rows = STREAM_TABLE;
+        outputs = new String[] {"left"};
+        break;
+      }
       case "fk-join": {
         KTable<String, String> orders = b.table("fk-orders");
         KTable<String, String> customers = b.table("fk-customers");
