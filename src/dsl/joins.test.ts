@@ -17,6 +17,7 @@ import { Joined } from './joined.ts';
 import type { KStream } from './kstream.ts';
 import type { KTable } from './ktable.ts';
 import { StreamsBuilder } from './streams-builder.ts';
+import { TimeWindows } from './time-windows.ts';
 
 interface Order {
   readonly id: string;
@@ -227,4 +228,29 @@ test('the test driver refuses joined topics with different partition counts, nam
     /"customers" has 3.*"orders" has 2|"orders" has 2.*"customers" has 3/,
   );
   driver.close();
+});
+
+test('windowed aggregations join window by window (the value getter reads the window store)', () => {
+  const b = new StreamsBuilder();
+  const windows = TimeWindows.ofSizeWithNoGrace(10);
+  const clicks = b.stream('clicks').groupByKey().windowedBy(windows).count();
+  const views = b.stream('views').groupByKey().windowedBy(windows).count();
+  clicks
+    .join(views, (c, v) => `${c}/${v}`)
+    .toStream((key) => `${key.key}@${key.window.start}`)
+    .to('ratio');
+  const driver = new TopologyTestDriver(b.build(), { 'application.id': 'windowed-join' });
+  const clickIn = driver.createInputTopic('clicks', Serdes.String(), Serdes.String());
+  const viewIn = driver.createInputTopic('views', Serdes.String(), Serdes.String());
+  viewIn.pipeInput('p', 'v', 1);
+  viewIn.pipeInput('p', 'v', 2);
+  clickIn.pipeInput('p', 'c', 3);
+  viewIn.pipeInput('p', 'v', 12);
+  clickIn.pipeInput('p', 'c', 13);
+  const out = driver.createOutputTopic('ratio', Serdes.String(), Serdes.String()).readKeyValuesToList();
+  driver.close();
+  assert.deepEqual(out, [
+    { key: 'p@0', value: '1/2' },
+    { key: 'p@10', value: '1/1' },
+  ]);
 });

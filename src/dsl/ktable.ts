@@ -160,8 +160,10 @@ export class KTable<K, V> extends AbstractStream<K, V> {
   }
 
   /** The stream of this table's updates (a deletion arrives as a null value). */
-  toStream(named?: Named): KStream<K, V>;
+  // The key mapper's overload comes first: a function also fits `Named` (it has a `name`), which would leave the
+  // mapper's parameters untyped.
   toStream<KR>(keyMapper: (key: K, value: V | null) => KR, named?: Named): KStream<KR, V>;
+  toStream(named?: Named): KStream<K, V>;
   toStream<KR>(keyMapperOrNamed?: ((key: K, value: V | null) => KR) | Named, named?: Named): KStream<any, V> {
     const keyMapper =
       typeof keyMapperOrNamed === 'function' ? (keyMapperOrNamed as (key: K, value: V | null) => KR) : undefined;

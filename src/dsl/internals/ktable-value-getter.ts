@@ -5,6 +5,8 @@
  */
 import type { ProcessorContext } from '../../processor/processor-context.ts';
 import type { TimestampedKeyValueStore, ValueAndTimestamp } from '../../state/key-value-store.ts';
+import type { TimestampedWindowStore } from '../../state/window-store.ts';
+import type { Windowed } from '../windowed.ts';
 
 export interface KTableValueGetter<K, V> {
   init(context: ProcessorContext<unknown, unknown>): void;
@@ -20,15 +22,25 @@ export interface KTableValueGetterSupplier<K, V> {
 
 class StoreValueGetter<K, V> implements KTableValueGetter<K, V> {
   private readonly storeName: string;
-  private store!: TimestampedKeyValueStore<K, V>;
+  private lookup!: (key: K) => ValueAndTimestamp<V> | undefined;
   constructor(storeName: string) {
     this.storeName = storeName;
   }
   init(context: ProcessorContext<unknown, unknown>): void {
-    this.store = context.getStateStore<TimestampedKeyValueStore<K, V>>(this.storeName);
+    const store = context.getStateStore<TimestampedKeyValueStore<K, V> | TimestampedWindowStore<unknown, V>>(
+      this.storeName,
+    );
+    if ('getWithTimestamp' in store) this.lookup = (key) => store.getWithTimestamp(key);
+    else {
+      // A windowed aggregation's table (Java's `KStreamWindowAggregate` view): keys are Windowed<K>.
+      this.lookup = (key) => {
+        const windowed = key as unknown as Windowed<unknown>;
+        return store.fetchWithTimestamp(windowed.key, windowed.window.start);
+      };
+    }
   }
   get(key: K): ValueAndTimestamp<V> | undefined {
-    const found = this.store.getWithTimestamp(key);
+    const found = this.lookup(key);
     return found === undefined || found.value === null || found.value === undefined ? undefined : found;
   }
 }
