@@ -185,3 +185,17 @@ export type { KeySelector, ValueJoiner } from './dsl/value-joiner.ts';
 export type { PersistentKeyValueStoreOptions } from './state/persistent-key-value-store.ts';
 export { PersistentKeyValueStore } from './state/persistent-key-value-store.ts';
 export type { DslStoreType } from './state/store-builder.ts';
+// Interactive queries
+export type { KeySerializerLike } from './query/interactive-queries.ts';
+export {
+  InvalidStateStoreException,
+  InvalidStateStorePartitionException,
+  StreamsNotStartedException,
+  UnknownStateStoreException,
+} from './query/invalid-state-store-exception.ts';
+export type { QueryServerOptions } from './query/query-server.ts';
+export { QueryServer } from './query/query-server.ts';
+export type { QueryableStoreType } from './query/queryable-store-types.ts';
+export { QueryableStoreTypes } from './query/queryable-store-types.ts';
+export { StoreQueryParameters } from './query/store-query-parameters.ts';
+export { HostInfo, KeyQueryMetadata } from './query/streams-metadata.ts';

@@ -23,6 +23,9 @@ import {
 } from '../errors/streams-uncaught-exception-handler.ts';
 import { ConfigError, type KafkaBackend } from '../kafka/backend.ts';
 import type { BuiltTopology } from '../processor/internals/task-contract.ts';
+import { INTERACTIVE_QUERIES, InteractiveQueries, type KeySerializerLike } from '../query/interactive-queries.ts';
+import type { StoreQueryParameters } from '../query/store-query-parameters.ts';
+import type { KeyQueryMetadata, StreamsMetadata } from '../query/streams-metadata.ts';
 import { createBackend } from './create-backend.ts';
 import { GlobalStreamThread } from './global-stream-thread.ts';
 import { prepareTopics, resolveSourcePatterns } from './internal-topic-manager.ts';
@@ -48,12 +51,7 @@ export interface CloseOptions {
   readonly timeoutMs?: number;
 }
 
-/** An instance of the application as the group's assignment describes it (for interactive queries). */
-export interface StreamsMetadata {
-  /** `application.server` of the instance. */
-  readonly hostInfo: string;
-  readonly topicPartitions: readonly { topic: string; partition: number }[];
-}
+export type { KeyQueryMetadata, StreamsMetadata } from '../query/streams-metadata.ts';
 
 export class KafkaStreams {
   readonly #config: ResolvedStreamsConfig;
@@ -79,6 +77,10 @@ export class KafkaStreams {
   readonly #productionHandler: ProductionExceptionHandler;
   /** `<state.dir>/<application.id>`: persistent stores, checkpoints, the instance's lock. */
   readonly #stateDirectory: StateDirectory;
+  /** Sub-topologies (patterns resolved) and topic partition counts of the running threads, for queries. */
+  #runningSubtopologies: readonly SubtopologySources[] = [];
+  #runningPartitionCounts: ReadonlyMap<string, number> = new Map();
+  readonly #queries: InteractiveQueries;
 
   constructor(topology: TopologyInput, config: StreamsConfigProperties, options: KafkaStreamsOptions = {}) {
     this.#config = resolveStreamsConfig(config);
@@ -90,6 +92,16 @@ export class KafkaStreams {
     this.#topology = resolveTopology(topology, this.#config.values);
     this.#options = options;
     this.#stateDirectory = new StateDirectory(this.#config.stateDir, this.#config.applicationId);
+    this.#queries = new InteractiveQueries({
+      state: () => this.#state,
+      threads: () => this.#threads,
+      globalStore: (name) => this.#globalThread?.store(name),
+      topology: this.#topology,
+      subtopologies: () => this.#runningSubtopologies,
+      partitionCounts: () => this.#runningPartitionCounts,
+      applicationServer: this.#config.applicationServer,
+      config: this.#config.values,
+    });
   }
 
   /** The client's state (CREATED, REBALANCING, RUNNING, PENDING_SHUTDOWN, NOT_RUNNING, PENDING_ERROR, ERROR). */
@@ -279,6 +291,8 @@ export class KafkaStreams {
     counts: ReadonlyMap<string, number>,
     productionHandler: ProductionExceptionHandler,
   ): (index: number) => StreamThread {
+    this.#runningSubtopologies = subtopologies;
+    this.#runningPartitionCounts = counts;
     const factory = (i: number): StreamThread =>
       new StreamThread({
         index: i,
@@ -458,17 +472,41 @@ export class KafkaStreams {
     return this.#threads.reduce((sum, t) => sum + t.processedTotal(), 0);
   }
 
-  /** Every instance of the application with an `application.server`, and the partitions it owns. */
+  /**
+   * A read-only view of a state store over all of this instance's partitions of it (Java's `store`):
+   * `streams.store(StoreQueryParameters.fromNameAndType('counts', QueryableStoreTypes.keyValueStore()))`.
+   * Throws StreamsNotStartedException before start(), UnknownStateStoreException for a name the topology does
+   * not have, InvalidStateStoreException for the wrong store type or a client that is not running; reads
+   * through the view throw a retriable InvalidStateStoreException while the store is not available here
+   * (rebalancing, restoring, or moved to another instance).
+   */
+  store<T>(parameters: StoreQueryParameters<T>): T {
+    return this.#queries.store(parameters);
+  }
+
+  /** Every instance of the application with an `application.server`, the partitions and stores it owns. */
   metadataForAllStreamsClients(): StreamsMetadata[] {
-    const thread = this.#threads.find((t) => t.isAlive());
-    if (thread === undefined) return [];
-    return Object.entries(thread.partitionsByHost()).map(([hostInfo, keys]) => ({
-      hostInfo,
-      topicPartitions: keys.map((key) => {
-        const dash = key.lastIndexOf('-');
-        return { topic: key.slice(0, dash), partition: Number(key.slice(dash + 1)) };
-      }),
-    }));
+    return this.#queries.metadataForAllStreamsClients();
+  }
+
+  /** The instances holding partitions of a store (Java's streamsMetadataForStore). */
+  streamsMetadataForStore(storeName: string): StreamsMetadata[] {
+    return this.#queries.streamsMetadataForStore(storeName);
+  }
+
+  /**
+   * Which instance holds `key` of a store (Java's queryMetadataForKey): the key is serialized with
+   * `keySerializer` (a serializer function or a serde; use the store's key serde) and partitioned with murmur2
+   * as the producer does. KeyQueryMetadata.NOT_AVAILABLE while no instance publishes the partition (no
+   * `application.server`, or before the first assignment).
+   */
+  queryMetadataForKey<K>(storeName: string, key: K, keySerializer: KeySerializerLike<K>): KeyQueryMetadata {
+    return this.#queries.queryMetadataForKey(storeName, key, keySerializer);
+  }
+
+  /** For the QueryServer: the object that finds stores and their owners. */
+  [INTERACTIVE_QUERIES](): InteractiveQueries {
+    return this.#queries;
   }
 
   #setState(next: KafkaStreamsState): void {

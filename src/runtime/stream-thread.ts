@@ -202,6 +202,20 @@ export class StreamThread {
     return this.#partitionsByHost;
   }
 
+  /**
+   * The instances of store `name` in this thread's tasks, for interactive queries: the processing tasks', or
+   * with `stale` also those restoring or suspended by a rebalance (their data may be behind).
+   */
+  storesForQuery(name: string, stale: boolean): { partition: number; store: unknown }[] {
+    const found: { partition: number; store: unknown }[] = [];
+    for (const active of this.#tasks.values()) {
+      if (!stale && active.phase !== 'running') continue;
+      const store = active.task.stores.find((s) => s.name === name);
+      if (store !== undefined) found.push({ partition: active.task.id.partition, store });
+    }
+    return found;
+  }
+
   metadata(): ThreadMetadata {
     return {
       threadName: this.name,

@@ -62,6 +62,24 @@ describe('StreamsPartitionAssignor', () => {
     }
   });
 
+  it("spreads every sub-topology's tasks over the members, also with an even number of sub-topologies", () => {
+    const tasks = [0, 1, 2, 3].flatMap((s) => [0, 1, 2, 3].map((p) => `${s}_${p}`));
+    const result = distributeTasks(tasks, [
+      { memberId: 'a', previousTasks: [] },
+      { memberId: 'b', previousTasks: [] },
+    ]);
+    for (const member of ['a', 'b']) {
+      const mine = result.get(member)!;
+      for (const s of [0, 1, 2, 3]) {
+        assert.equal(
+          mine.filter((t) => t.startsWith(`${s}_`)).length,
+          2,
+          `${member} holds 2 tasks of sub-topology ${s}`,
+        );
+      }
+    }
+  });
+
   it('is sticky: members keep their previous tasks when the group grows, only the surplus moves', () => {
     const tasks = ['0_0', '0_1', '0_2', '0_3'];
     const before = distributeTasks(tasks, [

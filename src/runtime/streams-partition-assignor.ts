@@ -123,8 +123,10 @@ export function distributeTasks(
       if (unassigned.delete(taskId)) mine.push(taskId);
     }
   }
-  // The rest, ordered by partition then sub-topology so a sub-topology's tasks spread over members.
-  const rest = [...unassigned].sort(compareTaskIds);
+  // The rest, dealt round-robin in sub-topology then partition order, so every sub-topology's tasks spread
+  // over the members (partition-major order gave all of a sub-topology to one member when the number of
+  // sub-topologies was a multiple of the members': then no instance but one held a given store).
+  const rest = [...unassigned].sort(compareBySubtopology);
   const sortedMembers = [...members].sort((a, b) => compare(a.memberId, b.memberId));
   let cursor = 0;
   for (const taskId of rest) {
@@ -161,6 +163,12 @@ function compareTaskIds(a: string, b: string): number {
   const [sa, pa] = a.split('_').map(Number);
   const [sb, pb] = b.split('_').map(Number);
   return pa - pb || sa - sb;
+}
+
+function compareBySubtopology(a: string, b: string): number {
+  const [sa, pa] = a.split('_').map(Number);
+  const [sb, pb] = b.split('_').map(Number);
+  return sa - sb || pa - pb;
 }
 
 function compare(a: string, b: string): number {
