@@ -11,7 +11,7 @@
  * the latest value of each dirty key to the changelog and writes them all in one LMDB transaction, committed
  * without waiting for the disk; the runtime awaits `whenWritten()` (one sync of the environment) before it
  * writes the task's checkpoint, so a checkpoint never names changes the disk does not hold. Restoration
- * writes changelog records straight into LMDB (asynchronous batches, no deserialization).
+ * writes changelog records straight into LMDB (one transaction per batch, no deserialization).
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -116,7 +116,6 @@ export class PersistentKeyValueStore<K, V> implements TimestampedKeyValueStore<K
   #collector: RecordCollector | undefined;
   /** Written since the last flush. */
   #dirty = new Map<MapKey, BufferedEntry<K, V>>();
-  #lastWrite: Promise<unknown> = Promise.resolve();
   #closed: Promise<void> = Promise.resolve();
   /** A directory made for a driver without `state.dir` (the TopologyTestDriver): removed on close. */
   #temporaryRoot: string | undefined;
@@ -320,19 +319,19 @@ export class PersistentKeyValueStore<K, V> implements TimestampedKeyValueStore<K
     return (this.#database().getStats() as { entryCount: number }).entryCount + this.#dirty.size;
   }
 
-  /** Writes changelog records (as logged: key bytes, timestamped value) straight into LMDB, not logging them again. */
+  /**
+   * Writes changelog records (as logged: key bytes, timestamped value) straight into LMDB in one transaction,
+   * not logging them again.
+   */
   restoreBatch(records: readonly RestoreRecord[]): void {
     const db = this.#database();
-    let last: Promise<unknown> | undefined;
-    for (const record of records) {
-      if (record.key === null) continue;
-      if (record.value === null) {
-        last = db.remove(record.key);
-        continue;
+    db.transactionSync(() => {
+      for (const record of records) {
+        if (record.key === null) continue;
+        if (record.value === null) db.removeSync(record.key);
+        else db.putSync(record.key, encodeStored(record.timestamp, record.value));
       }
-      last = db.put(record.key, encodeStored(record.timestamp, record.value));
-    }
-    if (last !== undefined) this.#lastWrite = last;
+    }, COMMIT_WITHOUT_DISK_FLUSH);
   }
 
   /** Logs the latest value of every dirty key and writes them to LMDB in one transaction. */
@@ -379,15 +378,12 @@ export class PersistentKeyValueStore<K, V> implements TimestampedKeyValueStore<K
     const db = this.#db as
       | (RootDatabase<Buffer, Buffer> & { sync(callback: (error?: Error) => void): void })
       | undefined;
-    // Restored records are written asynchronously (#lastWrite); flushes commit synchronously without waiting
-    // for the disk. One sync of the environment (in the background) makes both durable.
-    return this.#lastWrite.then(
-      () =>
-        new Promise<void>((resolve, reject) => {
-          if (db === undefined || !this.#open) return resolve();
-          db.sync((error) => (error ? reject(error) : resolve()));
-        }),
-    );
+    // Transactions commit without waiting for the disk; one sync of the environment (in the background)
+    // makes every committed one durable.
+    return new Promise<void>((resolve, reject) => {
+      if (db === undefined || !this.#open) return resolve();
+      db.sync((error) => (error ? reject(error) : resolve()));
+    });
   }
 
   wipe(): void {
@@ -402,12 +398,9 @@ export class PersistentKeyValueStore<K, V> implements TimestampedKeyValueStore<K
     this.#dirty.clear();
     const db = this.#db;
     const temporaryRoot = this.#temporaryRoot;
-    this.#closed = this.#lastWrite
-      .catch(() => {})
-      .then(() => db?.close())
-      .then(() => {
-        if (temporaryRoot !== undefined) rmSync(temporaryRoot, { recursive: true, force: true });
-      });
+    this.#closed = Promise.resolve(db?.close()).then(() => {
+      if (temporaryRoot !== undefined) rmSync(temporaryRoot, { recursive: true, force: true });
+    });
   }
 
   whenClosed(): Promise<void> {
