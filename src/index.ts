@@ -15,6 +15,10 @@ export type { GroupedBuilder } from './dsl/grouped.ts';
 export { Grouped } from './dsl/grouped.ts';
 export { Change } from './dsl/internals/change.ts';
 export type { SessionMerger } from './dsl/internals/session-window-aggregate-processor.ts';
+export { JoinWindows } from './dsl/join-windows.ts';
+// Joins
+export type { JoinedBuilder } from './dsl/joined.ts';
+export { Joined } from './dsl/joined.ts';
 export { KGroupedStream } from './dsl/kgrouped-stream.ts';
 export { KGroupedTable } from './dsl/kgrouped-table.ts';
 export type { KeyValuePair } from './dsl/kstream.ts';
@@ -30,14 +34,18 @@ export { Repartitioned } from './dsl/repartitioned.ts';
 export { SessionWindowedKStream } from './dsl/session-windowed-kstream.ts';
 export { SessionWindows } from './dsl/session-windows.ts';
 export { SlidingWindows } from './dsl/sliding-windows.ts';
+export type { StreamJoinedBuilder } from './dsl/stream-joined.ts';
+export { StreamJoined } from './dsl/stream-joined.ts';
 export type { TableArguments } from './dsl/streams-builder.ts';
 // DSL, Processor API, state stores, topology and test driver
 export { StreamsBuilder } from './dsl/streams-builder.ts';
 export type { BufferFullStrategy, EagerBufferConfig, StrictBufferConfig } from './dsl/suppressed.ts';
 export { BufferConfig, Suppressed } from './dsl/suppressed.ts';
+export { TableJoined } from './dsl/table-joined.ts';
 export type { WindowMaterialized } from './dsl/time-windowed-kstream.ts';
 export { TimeWindowedKStream } from './dsl/time-windowed-kstream.ts';
 export { TimeWindows } from './dsl/time-windows.ts';
+export type { KeySelector, ValueJoiner } from './dsl/value-joiner.ts';
 export type { Window } from './dsl/windowed.ts';
 export { Windowed } from './dsl/windowed.ts';
 export {
@@ -121,6 +129,20 @@ export {
   UsePartitionTimeOnInvalidTimestamp,
   WallclockTimestampExtractor,
 } from './processor/timestamp-extractor.ts';
+// Interactive queries
+export type { KeySerializerLike } from './query/interactive-queries.ts';
+export {
+  InvalidStateStoreException,
+  InvalidStateStorePartitionException,
+  StreamsNotStartedException,
+  UnknownStateStoreException,
+} from './query/invalid-state-store-exception.ts';
+export type { QueryServerOptions } from './query/query-server.ts';
+export { QueryServer } from './query/query-server.ts';
+export type { QueryableStoreType } from './query/queryable-store-types.ts';
+export { QueryableStoreTypes } from './query/queryable-store-types.ts';
+export { StoreQueryParameters } from './query/store-query-parameters.ts';
+export { HostInfo, KeyQueryMetadata } from './query/streams-metadata.ts';
 export { defaultEmbeddedBroker } from './runtime/create-backend.ts';
 export type { CloseOptions, KafkaStreamsOptions, StreamsMetadata } from './runtime/kafka-streams.ts';
 export { KafkaStreams } from './runtime/kafka-streams.ts';
@@ -146,11 +168,13 @@ export type {
   ValueAndTimestamp,
 } from './state/key-value-store.ts';
 export { KeyValue } from './state/key-value-store.ts';
+export type { PersistentKeyValueStoreOptions } from './state/persistent-key-value-store.ts';
+export { PersistentKeyValueStore } from './state/persistent-key-value-store.ts';
 export type { ReadOnlySessionStore, SessionStore } from './state/session-store.ts';
 export type { SessionStoreSupplier } from './state/session-store-builder.ts';
 export { SessionStoreBuilder } from './state/session-store-builder.ts';
 export type { StateStore } from './state/state-store.ts';
-export type { KeyValueStoreSupplier, StoreBuilder } from './state/store-builder.ts';
+export type { DslStoreType, KeyValueStoreSupplier, StoreBuilder } from './state/store-builder.ts';
 export { KeyValueStoreBuilder } from './state/store-builder.ts';
 export { Stores } from './state/stores.ts';
 export type { ReadOnlyWindowStore, TimestampedWindowStore, WindowStore } from './state/window-store.ts';
@@ -174,28 +198,3 @@ export type {
   TopologyDescriptionJson,
 } from './topology/topology-description.ts';
 export { TopologyDescription } from './topology/topology-description.ts';
-// Joins
-export type { JoinedBuilder } from './dsl/joined.ts';
-export { Joined } from './dsl/joined.ts';
-export { JoinWindows } from './dsl/join-windows.ts';
-export type { StreamJoinedBuilder } from './dsl/stream-joined.ts';
-export { StreamJoined } from './dsl/stream-joined.ts';
-export { TableJoined } from './dsl/table-joined.ts';
-export type { KeySelector, ValueJoiner } from './dsl/value-joiner.ts';
-export type { PersistentKeyValueStoreOptions } from './state/persistent-key-value-store.ts';
-export { PersistentKeyValueStore } from './state/persistent-key-value-store.ts';
-export type { DslStoreType } from './state/store-builder.ts';
-// Interactive queries
-export type { KeySerializerLike } from './query/interactive-queries.ts';
-export {
-  InvalidStateStoreException,
-  InvalidStateStorePartitionException,
-  StreamsNotStartedException,
-  UnknownStateStoreException,
-} from './query/invalid-state-store-exception.ts';
-export type { QueryServerOptions } from './query/query-server.ts';
-export { QueryServer } from './query/query-server.ts';
-export type { QueryableStoreType } from './query/queryable-store-types.ts';
-export { QueryableStoreTypes } from './query/queryable-store-types.ts';
-export { StoreQueryParameters } from './query/store-query-parameters.ts';
-export { HostInfo, KeyQueryMetadata } from './query/streams-metadata.ts';
