@@ -14,6 +14,31 @@ describe('StreamsConfig', () => {
     assert.equal(config.values['poll.ms'], 100);
   });
 
+  it('checks application.server is host:port with a real port, naming the key and the value', () => {
+    for (const ok of ['', 'localhost:7070', '10.0.0.1:1', 'app-0.svc.cluster.local:65535', '[::1]:8080']) {
+      assert.equal(resolveStreamsConfig({ 'application.id': 'a', 'application.server': ok }).applicationServer, ok);
+    }
+    for (const bad of [
+      'localhost',
+      'localhost:0',
+      'localhost:65536',
+      ':7070',
+      'host:70x',
+      'http://host:7070',
+      '::1:80',
+    ]) {
+      assert.throws(
+        () => resolveStreamsConfig({ 'application.id': 'a', 'application.server': bad }),
+        (error: Error) =>
+          error instanceof ConfigError &&
+          error.message.includes('"application.server"') &&
+          error.message.includes(JSON.stringify(bad)) &&
+          error.message.includes('host:port'),
+        bad,
+      );
+    }
+  });
+
   it('uses a 100 ms commit interval under exactly_once_v2', () => {
     assert.equal(
       resolveStreamsConfig({ 'application.id': 'a', 'processing.guarantee': 'exactly_once_v2' }).commitIntervalMs,

@@ -97,8 +97,11 @@ const DEFINITIONS: Readonly<Record<string, Kind>> = {
   'application.server': {
     type: 'string',
     default: '',
-    pattern: /^$|^[^:\s]+:\d{1,5}$/,
-    hint: 'expected "host:port"',
+    // host (a name, an IPv4 address or a bracketed IPv6 address) and a port 1-65535: other instances and
+    // QueryServer forwarding connect to it.
+    pattern:
+      /^$|^(?:\[[0-9A-Fa-f:.]+\]|[^:\s[\]/]+):(?:6553[0-5]|655[0-2]\d|65[0-4]\d\d|6[0-4]\d{3}|[1-5]\d{4}|[1-9]\d{0,3})$/,
+    hint: 'expected "host:port" with a port from 1 to 65535, e.g. "localhost:7070" or "[::1]:7070" (the address other instances reach this one at)',
   },
   'auto.offset.reset': { type: 'enum', default: 'earliest', values: ['earliest', 'latest'] },
   'session.timeout.ms': { type: 'int', default: 45000, min: 1 },
