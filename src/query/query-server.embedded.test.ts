@@ -1,0 +1,138 @@
+/**
+ * QueryServer details on the embedded broker, one instance without `application.server` (a server on a free
+ * port answering from local stores): keys in the URL are parsed with the store's key serde (Integer here),
+ * scans come in serialized-key order, Buffer values are base64, and bad input is a 400 naming the thing.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { Consumed } from '../dsl/consumed.ts';
+import { Materialized } from '../dsl/materialized.ts';
+import { StreamsBuilder } from '../dsl/streams-builder.ts';
+import { EmbeddedBroker } from '../kafka/embedded/embedded-broker.ts';
+import { partitionForKey } from '../kafka/partitioner.ts';
+import { KafkaStreams } from '../runtime/kafka-streams.ts';
+import { uniqueName, waitFor } from '../runtime/test-support/runtime-harness.ts';
+import { integerSerde } from '../serdes/primitive-serdes.ts';
+import { Serdes } from '../serdes/serdes.ts';
+import { QueryServer } from './query-server.ts';
+import { QueryableStoreTypes } from './queryable-store-types.ts';
+import { StoreQueryParameters } from './store-query-parameters.ts';
+import { getJson } from './test-support/queryable-word-count.ts';
+import { MalformedQueryError, parseUrlKey } from './url-key-parser.ts';
+
+const USERS = 'users';
+const KEYS = [-3, 0, 7, 42, 1000];
+
+describe('QueryServer on the embedded broker (no application.server)', () => {
+  const backend = new EmbeddedBroker({ groupMinSessionTimeoutMs: 500 });
+  const topic = uniqueName('users');
+  let streams: KafkaStreams;
+  let server: QueryServer;
+  let url: string;
+
+  before(async () => {
+    await backend.admin.createTopics([{ name: topic, partitions: 3 }]);
+    const builder = new StreamsBuilder();
+    builder.table(topic, Consumed.with(Serdes.Integer(), Serdes.Bytes()), Materialized.as(USERS));
+    streams = new KafkaStreams(
+      builder.build(),
+      { 'application.id': uniqueName('users-app'), 'commit.interval.ms': 100, 'poll.ms': 50 },
+      { backend },
+    );
+    server = new QueryServer(streams, { port: 0, host: '127.0.0.1' });
+    url = `http://127.0.0.1:${await server.start()}`;
+    await streams.start();
+    const producer = await backend.createProducer();
+    await producer.send(
+      KEYS.map((id) => {
+        const key = integerSerde.serializer(topic, id)!;
+        return { topic, partition: partitionForKey(key, 3), key, value: Buffer.from([id & 0xff, 0xfe]) };
+      }),
+    );
+    await producer.close();
+    const users = streams.store(StoreQueryParameters.fromNameAndType(USERS, QueryableStoreTypes.keyValueStore()));
+    await waitFor('every user in the table', () => users.approximateNumEntries() === KEYS.length);
+  });
+
+  after(async () => {
+    await server.close();
+    await streams.close();
+    await backend.close();
+  });
+
+  it('parses a number key with the Integer key serde and answers with the base64 of the Buffer value', async () => {
+    for (const id of KEYS) {
+      const { status, body } = await getJson(`${url}/stores/${USERS}/keys/${id}`);
+      assert.equal(status, 200, JSON.stringify(body));
+      assert.equal(body.key, id);
+      assert.equal(body.value, Buffer.from([id & 0xff, 0xfe]).toString('base64'));
+      assert.equal(body.partition, partitionForKey(integerSerde.serializer(topic, id)!, 3));
+      assert.equal(typeof body.timestamp, 'number');
+    }
+    const missing = await getJson(`${url}/stores/${USERS}/keys/5`);
+    assert.equal(missing.status, 404);
+    const bad = await getJson(`${url}/stores/${USERS}/keys/abc`);
+    assert.equal(bad.status, 400);
+    assert.match(
+      bad.body.error,
+      /key "abc" of store "users" is not a whole number \(its key serde is Serdes\.Integer\(\)\)/,
+    );
+  });
+
+  it('scans in serialized-key order (Integer bytes: non-negative ascending, then negative), bounded by limit', async () => {
+    const all = await getJson(`${url}/stores/${USERS}/all`);
+    assert.deepEqual(
+      all.body.entries.map((e: { key: number }) => e.key),
+      [0, 7, 42, 1000, -3],
+    );
+    const range = await getJson(`${url}/stores/${USERS}/range?from=0&to=100`);
+    assert.deepEqual(
+      range.body.entries.map((e: { key: number }) => e.key),
+      [0, 7, 42],
+    );
+    const limited = await getJson(`${url}/stores/${USERS}/all?limit=2`);
+    assert.deepEqual([limited.body.entries.map((e: { key: number }) => e.key), limited.body.truncated], [[0, 7], true]);
+    const badLimit = await getJson(`${url}/stores/${USERS}/all?limit=ten`);
+    assert.equal(badLimit.status, 400);
+    assert.match(badLimit.body.error, /"limit" must be a number, got "ten"/);
+    const keyMap = await getJson(`${url}/stores`);
+    assert.deepEqual(keyMap.body.stores[0].localPartitions, [0, 1, 2]);
+  });
+
+  it('answers 405 to other methods, and 503 with Retry-After once the client stopped', async () => {
+    const post = await fetch(`${url}/stores`, { method: 'POST', signal: AbortSignal.timeout(5_000) });
+    assert.equal(post.status, 405);
+    await post.body?.cancel();
+    await streams.close();
+    const stopped = await getJson(`${url}/stores/${USERS}/keys/7`);
+    assert.equal(stopped.status, 503);
+    assert.equal(stopped.headers.get('retry-after'), '1');
+    assert.match(stopped.body.error, /not running \(state NOT_RUNNING\)/);
+  });
+});
+
+describe('parseUrlKey', () => {
+  it('reads each built-in key serde its own way, and refuses text that does not fit, naming it', () => {
+    assert.equal(parseUrlKey('héllo', Serdes.String(), 's'), 'héllo');
+    assert.equal(parseUrlKey('-12', Serdes.Long(), 's'), -12);
+    assert.equal(parseUrlKey('1.5e3', Serdes.Double(), 's'), 1500);
+    assert.equal(parseUrlKey('9007199254740993', Serdes.BigLong(), 's'), 9007199254740993n);
+    assert.equal(parseUrlKey('true', Serdes.Boolean(), 's'), true);
+    assert.deepEqual(parseUrlKey('AQI=', Serdes.Bytes(), 's'), Buffer.from([1, 2]));
+    assert.deepEqual(parseUrlKey('{"id":1}', Serdes.JSON(), 's'), { id: 1 });
+    assert.equal(parseUrlKey('plain', Serdes.JSON(), 's'), 'plain');
+    for (const [text, serde, expected] of [
+      ['1.5', Serdes.Integer(), 'a whole number'],
+      ['9007199254740993', Serdes.Long(), 'a whole number'],
+      ['', Serdes.Double(), 'a number'],
+      ['yes', Serdes.Boolean(), 'true or false'],
+    ] as const) {
+      assert.throws(
+        () => parseUrlKey(text, serde, 'store-x'),
+        (error: Error) =>
+          error instanceof MalformedQueryError &&
+          error.message.includes(`key ${JSON.stringify(text)} of store "store-x" is not ${expected}`),
+      );
+    }
+  });
+});
