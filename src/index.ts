@@ -42,6 +42,7 @@ export { StreamsBuilder } from './dsl/streams-builder.ts';
 export type { BufferFullStrategy, EagerBufferConfig, StrictBufferConfig } from './dsl/suppressed.ts';
 export { BufferConfig, Suppressed } from './dsl/suppressed.ts';
 export { TableJoined } from './dsl/table-joined.ts';
+export { TimeWindowedCogroupedKStream } from './dsl/time-windowed-cogrouped-kstream.ts';
 export type { WindowMaterialized } from './dsl/time-windowed-kstream.ts';
 export { TimeWindowedKStream } from './dsl/time-windowed-kstream.ts';
 export { TimeWindows } from './dsl/time-windows.ts';

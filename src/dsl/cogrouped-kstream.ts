@@ -11,6 +11,9 @@ import type { KGroupedStream } from './kgrouped-stream.ts';
 import type { KTable } from './ktable.ts';
 import type { Materialized } from './materialized.ts';
 import type { Named } from './named.ts';
+import { SlidingWindows } from './sliding-windows.ts';
+import { TimeWindowedCogroupedKStream } from './time-windowed-cogrouped-kstream.ts';
+import { TimeWindows } from './time-windows.ts';
 
 interface CogroupPart<K, VAgg> {
   readonly stream: KGroupedStream<K, any>;
@@ -37,17 +40,26 @@ export class CogroupedKStream<K, VAgg> {
     return this;
   }
 
+  /** Cuts the cogrouped streams into time windows (tumbling, hopping or sliding) for a windowed aggregate. */
+  windowedBy(windows: TimeWindows | SlidingWindows): TimeWindowedCogroupedKStream<K, VAgg> {
+    if (!(windows instanceof TimeWindows || windows instanceof SlidingWindows))
+      throw new TypeError('CogroupedKStream#windowedBy needs TimeWindows or SlidingWindows');
+    return new TimeWindowedCogroupedKStream<K, VAgg>(this.builder, this.parts, windows);
+  }
+
   /** Aggregates all the streams into one table. */
   aggregate(initializer: () => VAgg, materialized?: Materialized<K, VAgg>, named?: Named): KTable<K, VAgg> {
     const builder = this.builder;
     const first = this.parts[0].stream;
     const store = builder.storeSpec<K, VAgg>(materialized, 'COGROUPKSTREAM-AGGREGATE-', first.keySerde, undefined);
     const spec: TableSpec = { sendOldValues: false, storeName: store.name };
+    // As Kafka Streams: every repartition topic first, then the aggregation processors (generated names count).
+    const sources = this.parts.map((part) => part.stream.sourceFor(store as never));
     const aggregateNames: string[] = [];
     let index = 0;
     for (const part of this.parts) {
+      const source = sources[index]!;
       const name = builder.suffixed(named?.name, `-cogroup-agg-${index++}`, 'COGROUPKSTREAM-AGGREGATE-');
-      const source = part.stream.sourceFor(store as never);
       const aggregator = part.aggregator;
       builder.addProcessor(name, () => new StreamAggregateProcessor(spec, initializer, aggregator), source);
       aggregateNames.push(name);

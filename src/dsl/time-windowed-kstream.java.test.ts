@@ -96,6 +96,38 @@ const DESCRIBE_TWINS: Record<string, () => Topology> = {
         .toStream()
         .to('out');
     }),
+  'cogroup-windowed': () =>
+    built((b) => {
+      const a = b.stream('a').groupByKey();
+      const c = b.stream('c').groupBy((_k, v) => v);
+      a.cogroup<string>((_k, v, agg) => agg + v)
+        .cogroup(c, (_k, v, agg) => agg + v)
+        .windowedBy(TimeWindows.ofSizeWithNoGrace(10))
+        .aggregate(() => '', Materialized.as('cog'))
+        .toStream()
+        .to('out');
+    }),
+  'cogroup-repartition-unwindowed': () =>
+    built((b) => {
+      const a = b.stream('a').groupBy((_k, v) => v);
+      const c = b.stream('c').groupByKey();
+      a.cogroup<string>((_k, v, agg) => agg + v)
+        .cogroup(c, (_k, v, agg) => agg + v)
+        .aggregate(() => '')
+        .toStream()
+        .to('out');
+    }),
+  'cogroup-sliding-named': () =>
+    built((b) => {
+      const a = b.stream('a').groupByKey();
+      const c = b.stream('c').groupByKey();
+      a.cogroup<string>((_k, v, agg) => agg + v)
+        .cogroup(c, (_k, v, agg) => agg + v)
+        .windowedBy(SlidingWindows.ofTimeDifferenceWithNoGrace(10))
+        .aggregate(() => '', undefined, Named.as('slide'))
+        .toStream()
+        .to('out');
+    }),
   'count-with-window-store-supplier': () =>
     built((b) => {
       b.stream('in')
@@ -255,6 +287,48 @@ const DRIVER_SCENARIOS: Record<string, DriverScenario> = {
       ['b', 'v', 60],
     ],
   },
+  'cogroup-windowed': {
+    windowSize: 10,
+    longValues: false,
+    define: (b, out) => {
+      const a = b.stream('a').groupByKey();
+      const c = b.stream('c').groupBy((_k, v) => v);
+      a.cogroup<string>((_k, v, agg) => `${agg}a${v}`)
+        .cogroup(c, (k, _v, agg) => `${agg}c${k}`)
+        .windowedBy(TimeWindows.ofSizeAndGrace(10, 2))
+        .aggregate(() => '')
+        .toStream()
+        .to('out', out);
+    },
+    records: [
+      ['a/k', '1', 1],
+      ['c/x', 'k', 4],
+      ['a/j', '2', 12],
+      ['c/y', 'k', 9], // still in [0,10): closes at 12
+      ['a/k', '3', 15], // [0,10) closed now
+      ['c/z', 'k', 8], // late: dropped
+    ],
+  },
+  'cogroup-sliding': {
+    windowSize: 10,
+    longValues: false,
+    define: (b, out) => {
+      const a = b.stream('a').groupByKey();
+      const c = b.stream('c').groupByKey();
+      a.cogroup<string>((_k, v, agg) => `${agg}a${v}`)
+        .cogroup(c, (_k, v, agg) => `${agg}c${v}`)
+        .windowedBy(SlidingWindows.ofTimeDifferenceWithNoGrace(10))
+        .aggregate(() => '', undefined, Named.as('slide'))
+        .toStream()
+        .to('out', out);
+    },
+    records: [
+      ['a/k', '1', 15],
+      ['c/k', '2', 20],
+      ['a/k', '3', 27],
+      ['c/k', '4', 18],
+    ],
+  },
   'windowed-table-join': {
     windowSize: 10,
     longValues: false,
@@ -287,8 +361,12 @@ function tributaryOutputs(scenario: DriverScenario): string {
     '__emit.interval.ms.kstreams.windowed.aggregation__': 0,
   });
   try {
-    const input = driver.createInputTopic('in');
-    for (const [key, value, timestamp] of scenario.records) input.pipeInput(key, value as string, timestamp);
+    // A key "topic/key" goes to that topic; other keys go to "in" (as WindowDriverOutputs.java reads them).
+    for (const [key, value, timestamp] of scenario.records) {
+      const slash = key.indexOf('/');
+      const topic = slash < 0 ? 'in' : key.slice(0, slash);
+      driver.createInputTopic(topic).pipeInput(key.slice(slash + 1), value as string, timestamp);
+    }
     const out = driver.createOutputTopic<Windowed<string>, unknown>('out', keySerde, valueSerde);
     return out
       .readRecordsToList()

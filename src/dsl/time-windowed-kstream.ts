@@ -1,19 +1,6 @@
-/**
- * A grouped stream cut into time windows (Java's `TimeWindowedKStream`, made by
- * `KGroupedStream#windowedBy(TimeWindows | SlidingWindows)`), ready to be aggregated per key and window into
- * a `KTable<Windowed<K>, V>`. Each aggregation keeps an in-memory window store (logged to a compact,delete
- * changelog) holding windows for `Materialized`'s `retention` or, by default, window size + grace (sliding
- * windows: 2 × time difference + grace). Records later than their window's end + grace are dropped.
- */
-import type { SerdeLike } from '../processor/internals/serde-like.ts';
 import { longSerde } from '../serdes/primitive-serdes.ts';
-import { DeferredTimeWindowedSerde, timeWindowedSerdeFrom } from '../serdes/time-windowed-serde.ts';
-import { Stores } from '../state/stores.ts';
-import type { TimestampedWindowStore } from '../state/window-store.ts';
-import { WindowStoreBuilder, type WindowStoreSupplier } from '../state/window-store-builder.ts';
 import { EmitStrategy } from './emit-strategy.ts';
 import type { InternalStreamsBuilder, StoreSpec } from './internals/internal-streams-builder.ts';
-import type { KTableValueGetter, KTableValueGetterSupplier } from './internals/ktable-value-getter.ts';
 import { SlidingWindowAggregateProcessor } from './internals/sliding-window-aggregate-processor.ts';
 import type { TableSpec } from './internals/table-processors.ts';
 import {
@@ -21,8 +8,9 @@ import {
   TimeWindowAggregateProcessor,
 } from './internals/time-window-aggregate-processor.ts';
 import { declareWindowGrace } from './internals/window-grace.ts';
+import { addWindowStore, retentionOf, windowedTable, windowSizeOf } from './internals/windowed-aggregation.ts';
 import type { KGroupedStream } from './kgrouped-stream.ts';
-import { KTable } from './ktable.ts';
+import type { KTable } from './ktable.ts';
 import type { Materialized } from './materialized.ts';
 import type { Named } from './named.ts';
 import { SlidingWindows } from './sliding-windows.ts';
@@ -107,7 +95,7 @@ export class TimeWindowedKStream<K, V> {
     const builder = this.builder;
     const windows = this.windows;
     const sliding = windows instanceof SlidingWindows;
-    const windowSize = sliding ? windows.timeDifferenceMs() : windows.size();
+    const windowSize = windowSizeOf(windows);
     const retention = retentionOf(store.name, windows, materialized?.retention);
     const name = builder.name(named?.name, prefix);
     const source = this.grouped.sourceFor(store as StoreSpec<K, unknown>);
@@ -121,89 +109,7 @@ export class TimeWindowedKStream<K, V> {
     addWindowStore(builder, store, materialized?.windowStoreSupplier, retention, windowSize, name);
     // For suppress(untilWindowCloses): windows close at end + grace.
     declareWindowGrace(builder, name, windows.gracePeriodMs());
-    const keySerde: SerdeLike<Windowed<K>> =
-      store.keySerde === undefined
-        ? (new DeferredTimeWindowedSerde<K>(undefined, windowSize) as unknown as SerdeLike<Windowed<K>>)
-        : timeWindowedSerdeFrom(store.keySerde, windowSize);
-    return new KTable<Windowed<K>, VAgg>(
-      builder,
-      name,
-      keySerde,
-      store.valueSerde,
-      spec,
-      () => {
-        spec.sendOldValues = true;
-        return true;
-      },
-      () => windowValueGetterSupplier<K, VAgg>(store.name),
-    );
-  }
-}
-
-/** How joins read a windowed table's row (Java's `KStreamWindowAggregateValueGetter`): its window store. */
-function windowValueGetterSupplier<K, V>(storeName: string): KTableValueGetterSupplier<Windowed<K>, V> {
-  return {
-    storeNames: [storeName],
-    get(): KTableValueGetter<Windowed<K>, V> {
-      let store: TimestampedWindowStore<K, V>;
-      return {
-        init(context) {
-          store = context.getStateStore<TimestampedWindowStore<K, V>>(storeName);
-        },
-        get(windowedKey) {
-          const found = store.fetchWithTimestamp(windowedKey.key, windowedKey.window.start);
-          return found === undefined || found.value === null || found.value === undefined ? undefined : found;
-        },
-      };
-    },
-  };
-}
-
-/** The store's retention: Materialized's, else the least the windows need (Java's window store materializers). */
-function retentionOf(storeName: string, windows: TimeWindows | SlidingWindows, given: number | undefined): number {
-  const grace = windows.gracePeriodMs();
-  if (windows instanceof SlidingWindows) {
-    const needed = 2 * windows.timeDifferenceMs() + grace;
-    const retention = given ?? needed;
-    if (!Number.isSafeInteger(retention) || retention < needed)
-      throw new RangeError(
-        `The retention period of the window store ${storeName} must be no smaller than 2 * time difference plus the grace period. Got time difference=[${windows.timeDifferenceMs()}], grace=[${grace}], retention=[${retention}]`,
-      );
-    return retention;
-  }
-  const needed = windows.size() + grace;
-  const retention = given ?? needed;
-  if (!Number.isSafeInteger(retention) || retention < needed)
-    throw new RangeError(
-      `The retention period of the window store ${storeName} must be no smaller than its window size plus the grace period. Got size=[${windows.size()}], grace=[${grace}], retention=[${retention}]`,
-    );
-  return retention;
-}
-
-/** Adds the in-memory window store of a windowed aggregation, connected to its processor. */
-function addWindowStore(
-  builder: InternalStreamsBuilder,
-  store: StoreSpec<any, any>,
-  supplier: WindowStoreSupplier | undefined,
-  retention: number,
-  windowSize: number,
-  processorName: string,
-): void {
-  if (supplier !== undefined && supplier.retainDuplicates)
-    throw new TypeError(
-      `window store "${supplier.name}" retains duplicates: a windowed aggregation needs one value per key and window`,
-    );
-  const storeBuilder = new WindowStoreBuilder(
-    supplier ?? Stores.inMemoryWindowStore(store.name, retention, windowSize, false),
-    store.keySerde,
-    store.valueSerde,
-    store.loggingEnabled,
-    store.logConfig,
-  );
-  builder.topology.addStateStoreInternal(storeBuilder, !store.queryable, processorName);
-  if (!store.queryable) {
-    builder.topology.generatedInternalNames.push(`store "${store.name}"`);
-    if (store.loggingEnabled) builder.topology.generatedInternalNames.push(`changelog topic of store "${store.name}"`);
+    return windowedTable<K, VAgg>(builder, name, store, spec, windowSize);
   }
 }
 

@@ -85,6 +85,38 @@ public class WindowDescribe {
             .to("out");
         break;
       }
+      case "cogroup-windowed": {
+        KGroupedStream<String, String> a = b.<String, String>stream("a").groupByKey();
+        KGroupedStream<String, String> c = b.<String, String>stream("c").groupBy((k, v) -> v);
+        a.<String>cogroup((k, v, agg) -> agg + v)
+            .cogroup(c, (k, v, agg) -> agg + v)
+            .windowedBy(TimeWindows.ofSizeWithNoGrace(ms(10)))
+            .aggregate(() -> "", Materialized.as("cog"))
+            .toStream()
+            .to("out");
+        break;
+      }
+      case "cogroup-repartition-unwindowed": {
+        KGroupedStream<String, String> a = b.<String, String>stream("a").groupBy((k, v) -> v);
+        KGroupedStream<String, String> c = b.<String, String>stream("c").groupByKey();
+        a.<String>cogroup((k, v, agg) -> agg + v)
+            .cogroup(c, (k, v, agg) -> agg + v)
+            .aggregate(() -> "")
+            .toStream()
+            .to("out");
+        break;
+      }
+      case "cogroup-sliding-named": {
+        KGroupedStream<String, String> a = b.<String, String>stream("a").groupByKey();
+        KGroupedStream<String, String> c = b.<String, String>stream("c").groupByKey();
+        a.<String>cogroup((k, v, agg) -> agg + v)
+            .cogroup(c, (k, v, agg) -> agg + v)
+            .windowedBy(SlidingWindows.ofTimeDifferenceWithNoGrace(ms(10)))
+            .aggregate(() -> "", Named.as("slide"))
+            .toStream()
+            .to("out");
+        break;
+      }
       default:
         throw new IllegalArgumentException("unknown topology " + name);
     }

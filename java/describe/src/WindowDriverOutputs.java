@@ -137,6 +137,32 @@ public class WindowDriverOutputs {
         }
         return;
       }
+      case "cogroup-windowed": {
+        size = 10;
+        longValues = false;
+        KGroupedStream<String, String> a = b.<String, String>stream("a").groupByKey();
+        KGroupedStream<String, String> c = b.<String, String>stream("c").groupBy((k, v) -> v);
+        a.<String>cogroup((k, v, agg) -> agg + "a" + v)
+            .cogroup(c, (k, v, agg) -> agg + "c" + k)
+            .windowedBy(TimeWindows.ofSizeAndGrace(ms(10), ms(2)))
+            .aggregate(() -> "")
+            .toStream()
+            .to("out", Produced.with(WindowedSerdes.timeWindowedSerdeFrom(String.class, size), Serdes.String()));
+        break;
+      }
+      case "cogroup-sliding": {
+        size = 10;
+        longValues = false;
+        KGroupedStream<String, String> a = b.<String, String>stream("a").groupByKey();
+        KGroupedStream<String, String> c = b.<String, String>stream("c").groupByKey();
+        a.<String>cogroup((k, v, agg) -> agg + "a" + v)
+            .cogroup(c, (k, v, agg) -> agg + "c" + v)
+            .windowedBy(SlidingWindows.ofTimeDifferenceWithNoGrace(ms(10)))
+            .aggregate(() -> "", Named.as("slide"))
+            .toStream()
+            .to("out", Produced.with(WindowedSerdes.timeWindowedSerdeFrom(String.class, size), Serdes.String()));
+        break;
+      }
       case "windowed-table-join": {
         size = 10;
         longValues = false;
@@ -152,11 +178,16 @@ public class WindowDriverOutputs {
         throw new IllegalArgumentException("unknown scenario " + name);
     }
     try (TopologyTestDriver d = new TopologyTestDriver(b.build(), props())) {
-      TestInputTopic<String, String> in = d.createInputTopic("in", Serdes.String().serializer(), Serdes.String().serializer());
+      // A key "topic/key" goes to that topic; other keys go to "in".
+      java.util.Map<String, TestInputTopic<String, String>> inputs = new java.util.HashMap<>();
       for (String record : records.split(";")) {
         String[] parts = record.split(",");
         String value = parts[1].equals("null") ? null : parts[1];
-        in.pipeInput(parts[0], value, Instant.ofEpochMilli(Long.parseLong(parts[2])));
+        String topic = parts[0].contains("/") ? parts[0].substring(0, parts[0].indexOf('/')) : "in";
+        String key = parts[0].substring(parts[0].indexOf('/') + 1);
+        TestInputTopic<String, String> in = inputs.computeIfAbsent(topic,
+            t -> d.createInputTopic(t, Serdes.String().serializer(), Serdes.String().serializer()));
+        in.pipeInput(key, value, Instant.ofEpochMilli(Long.parseLong(parts[2])));
       }
       Serde<Windowed<String>> keySerde = WindowedSerdes.timeWindowedSerdeFrom(String.class, size);
       if (longValues) print(d.createOutputTopic("out", keySerde.deserializer(), Serdes.Long().deserializer()));

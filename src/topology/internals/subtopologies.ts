@@ -1,8 +1,8 @@
 /**
  * Splits a topology into sub-topologies: the groups of nodes connected through parent links or shared stores
- * (topics cut them apart). Numbered the way Kafka Streams numbers them (`InternalTopologyBuilder.makeNodeGroups`):
- * first by the sorted names of source nodes, then by the sorted names of the remaining nodes, so that our ids
- * and task ids (`0_1`) match Java's for the same topology.
+ * (topics cut them apart). Numbered the way Kafka Streams 4.x numbers them (`InternalTopologyBuilder.makeNodeGroups`):
+ * in the order nodes were added, so that our ids and task ids (`0_1`) match Java's for the same topology. (Older
+ * Kafka sorted source names first; 4.3.1 does not: a cogroup whose first stream is repartitioned tells them apart.)
  */
 import type { Topology } from '../topology.ts';
 
@@ -36,11 +36,6 @@ class UnionFind {
   }
 }
 
-function javaSorted(names: Iterable<string>): string[] {
-  // Java's String.compareTo compares UTF-16 code units, as JavaScript's < does.
-  return [...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-}
-
 export function computeSubtopologies(topology: Topology): SubtopologyLayout[] {
   const groups = new UnionFind();
   const storeUsers = new Map<string, string>();
@@ -60,9 +55,7 @@ export function computeSubtopologies(topology: Topology): SubtopologyLayout[] {
     const root = groups.root(name);
     if (!idByRoot.has(root)) idByRoot.set(root, idByRoot.size);
   };
-  const sources = [...topology.nodes.values()].filter((n) => n.kind === 'source').map((n) => n.name);
-  for (const name of javaSorted(sources)) assign(name);
-  for (const name of javaSorted(topology.nodes.keys())) assign(name);
+  for (const name of topology.nodes.keys()) assign(name);
 
   const layouts: { id: number; nodeNames: string[]; global: boolean }[] = [];
   for (let id = 0; id < idByRoot.size; id++) layouts.push({ id, nodeNames: [], global: false });
