@@ -16,6 +16,7 @@ import { JoinWindows } from './join-windows.ts';
 import { Joined } from './joined.ts';
 import type { KStream } from './kstream.ts';
 import type { KTable } from './ktable.ts';
+import { StreamJoined } from './stream-joined.ts';
 import { StreamsBuilder } from './streams-builder.ts';
 import { TimeWindows } from './time-windows.ts';
 
@@ -253,4 +254,31 @@ test('windowed aggregations join window by window (the value getter reads the wi
     { key: 'p@0', value: '1/2' },
     { key: 'p@10', value: '1/1' },
   ]);
+});
+
+test('under ensure.explicit.internal.resource.naming, joins with generated store or topic names are refused, named ones pass', () => {
+  const strict = { 'application.id': 'strict', 'ensure.explicit.internal.resource.naming': true };
+  const unnamed = new StreamsBuilder();
+  unnamed
+    .stream('a')
+    .join(unnamed.stream('b'), (x, y) => x + y, JoinWindows.ofTimeDifferenceWithNoGrace(5))
+    .to('o');
+  assert.throws(() => buildTopology(unnamed.build(), strict), /store "KSTREAM-JOINTHIS-0000000004-store"/);
+  const unnamedFk = new StreamsBuilder();
+  unnamedFk
+    .table('orders')
+    .join(
+      unnamedFk.table('customers'),
+      (v) => v,
+      (x, y) => x + y,
+    )
+    .toStream()
+    .to('o');
+  assert.throws(() => buildTopology(unnamedFk.build(), strict), /KTABLE-FK-JOIN-SUBSCRIPTION-REGISTRATION/);
+  const named = new StreamsBuilder();
+  named
+    .stream('a')
+    .leftJoin(named.stream('b'), (x, y) => x + y, JoinWindows.ofTimeDifferenceWithNoGrace(5), StreamJoined.as('ab'))
+    .to('o');
+  assert.doesNotThrow(() => buildTopology(named.build(), strict));
 });

@@ -546,6 +546,15 @@ export function foreignKeyJoin<K, V, KO, VO, VR>(
   );
   if (primaryValues.storeNames.length > 0)
     topology.connectProcessorAndStateStores(resolverName, ...primaryValues.storeNames);
+  if (named === undefined) {
+    // Checked under ensure.explicit.internal.resource.naming: TableJoined.as(name) names them all.
+    topology.generatedInternalNames.push(
+      `repartition topic "${subscriptionTopic}"`,
+      `repartition topic "${responseTopic}"`,
+      `store "${storeName}"`,
+      `changelog topic of store "${storeName}"`,
+    );
+  }
   const resultName = builder.suffixed(named, '-result', 'KTABLE-FK-JOIN-OUTPUT-');
   const store = builder.storeSpec<K, VR>(materialized, 'KTABLE-FK-JOIN-OUTPUT-', table.keySerde, undefined);
   makeResultTable(resolverName, resultName, store);

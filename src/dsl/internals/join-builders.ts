@@ -403,8 +403,11 @@ export function streamStreamJoin<K, V, VO, VR>(
     );
   }
   if (generatedStores) {
+    const logged = streamJoined?.loggingEnabled ?? true;
     for (const store of [thisStore.name, otherStore.name, outerStoreName]) {
-      if (store !== undefined) topology.generatedInternalNames.push(`store "${store}"`);
+      if (store === undefined) continue;
+      topology.generatedInternalNames.push(`store "${store}"`);
+      if (logged) topology.generatedInternalNames.push(`changelog topic of store "${store}"`);
     }
   }
   return { nodeName: mergeName, keySerde, valueSerde: undefined };
