@@ -9,10 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { KafkaBackend } from '../kafka/backend.ts';
-import { KafkaStreams } from './kafka-streams.ts';
 import { readOffsetCheckpoint } from './offset-checkpoint.ts';
 import { COUNT_STORE, type PersistentCountOptions, persistentCountApp } from './test-support/persistent-count-app.ts';
-import { maxCountPerKey, produceStrings, readTopic, uniqueName, waitFor } from './test-support/runtime-harness.ts';
+import { maxCountPerKey, produceStrings, readTopic, uniqueName } from './test-support/runtime-harness.ts';
 import { testBackends } from './test-support/test-backends.ts';
 
 const PARTITIONS = 2;
@@ -159,6 +158,48 @@ for (const target of testBackends) {
           Array.from({ length: KEYS }, () => 5),
         );
       } finally {
+        rmSync(stateDir, { recursive: true, force: true });
+        await backend.close();
+      }
+    });
+
+    it('a task moving to a new stream thread of the same instance continues from its persistent store', {
+      timeout: 90_000,
+    }, async (t) => {
+      const backend = target.open();
+      if (backend === undefined) return t.skip('no TRIBUTARY_TEST_KAFKA');
+      const [input, output, applicationId] = [uniqueName('words'), uniqueName('counts'), uniqueName('app')];
+      const stateDir = mkdtempSync(join(tmpdir(), 'tributary-state-threads-'));
+      const { streams } = persistentCountApp({ applicationId, input, output, stateDir }, backend);
+      const countsReached = (perKey: number) => (r: Parameters<typeof maxCountPerKey>[0]) => {
+        const counts = maxCountPerKey(r);
+        return counts.size === KEYS && [...counts.values()].every((n) => n >= perKey);
+      };
+      try {
+        await backend.admin.createTopics([
+          { name: input, partitions: PARTITIONS, replicationFactor: 1 },
+          { name: output, partitions: PARTITIONS, replicationFactor: 1 },
+        ]);
+        await streams.start();
+        await produceStrings(backend, input, PARTITIONS, words(3));
+        await readTopic(backend, output, PARTITIONS, countsReached(3));
+        // A second thread: the rebalance gives it one of the first thread's tasks (held suspended until then).
+        assert.ok((await streams.addStreamThread()) !== undefined);
+        const deadline = Date.now() + 30_000;
+        while (streams.metadataForLocalThreads().filter((th) => th.activeTasks.length > 0).length < 2) {
+          if (Date.now() > deadline) throw new Error('the second thread got no task within 30 s');
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        await produceStrings(backend, input, PARTITIONS, words(2, 100));
+        const out = await readTopic(backend, output, PARTITIONS, countsReached(5));
+        assert.deepEqual(
+          [...maxCountPerKey(out).values()],
+          Array.from({ length: KEYS }, () => 5),
+          'the moved task continued from its store: no key counted from zero or twice',
+        );
+        assert.equal(streams.state(), 'RUNNING');
+      } finally {
+        await streams.close({ timeoutMs: 20_000 });
         rmSync(stateDir, { recursive: true, force: true });
         await backend.close();
       }

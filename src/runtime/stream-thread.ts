@@ -872,13 +872,7 @@ export class StreamThread {
         if (active.restoring.size === 0) restored.push(active);
       }
     }
-    // A persistent store writes restored records asynchronously: they must be readable before processing.
-    const written = restored.flatMap((a) => a.persistentStores.map((s) => s.whenWritten()));
-    if (written.length > 0) await Promise.all(written);
-    for (const active of restored) {
-      // A rebalance may have closed the task meanwhile.
-      if (this.#tasks.get(active.idString) === active && active.phase === 'restoring') this.#startProcessing(active);
-    }
+    for (const active of restored) this.#startProcessing(active);
     if (done.length > 0) {
       restoreFetcher.assign(
         [...this.#restoringPartitions.values()].flatMap((a) => [...a.restoring.values()].map((r) => r.partition)),
