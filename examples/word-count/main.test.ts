@@ -9,6 +9,11 @@ import { countsIn, EXPECTED_DEMO_COUNTS, runMain } from './demo-run.ts';
 
 test('npm start counts the demo words on the embedded broker and exits 0', () => {
   const { KAFKA: _ignored, ...env } = process.env;
-  const counts = countsIn(runMain(env));
+  const stdout = runMain(env);
+  const counts = countsIn(stdout);
   for (const [word, n] of Object.entries(EXPECTED_DEMO_COUNTS)) assert.equal(counts.get(word), n, `count of "${word}"`);
+  // Its QueryServer answered the interactive query for "kafka" from the running store.
+  const answer = /^query server: GET \/stores\/counts-store\/keys\/kafka -> 200 (.*)$/m.exec(stdout);
+  assert.ok(answer, `no query server answer in:\n${stdout}`);
+  assert.equal(JSON.parse(answer[1]).value, EXPECTED_DEMO_COUNTS.kafka);
 });

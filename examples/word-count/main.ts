@@ -3,13 +3,17 @@
  * ./topology.ts with KafkaStreams until every word is counted, prints the counts and exits.
  *
  * Against a real cluster: `KAFKA=127.0.0.1:9092 npm start` (the topics are created if missing).
+ *
+ * The counts can also be queried over HTTP while it runs (a QueryServer on QUERY_PORT, default a free port):
+ * `npm start -- --serve` keeps running after counting, so that `curl localhost:<port>/stores/counts-store/keys/kafka`
+ * answers; Ctrl-C stops it.
  */
 
 import type { KafkaBackend } from '../../src/index.ts';
-import { defaultEmbeddedBroker, KafkaStreams, TopicExistsError } from '../../src/index.ts';
+import { defaultEmbeddedBroker, KafkaStreams, QueryServer, TopicExistsError } from '../../src/index.ts';
 import { partitionForKey } from '../../src/kafka/partitioner.ts';
 import { PlatformaticBackend } from '../../src/kafka/platformatic/platformatic-backend.ts';
-import { buildWordCountTopology, WORD_COUNT_INPUT, WORD_COUNT_OUTPUT, words } from './topology.ts';
+import { buildWordCountTopology, WORD_COUNT_INPUT, WORD_COUNT_OUTPUT, WORD_COUNT_STORE, words } from './topology.ts';
 
 const LINES = [
   'All streams flow into the sea',
@@ -53,6 +57,8 @@ async function main(): Promise<void> {
   );
   streams.on('stateChange', (next, previous) => console.log(`state: ${previous} -> ${next}`));
   streams.closeOnSignals();
+  const server = new QueryServer(streams, { port: Number(process.env.QUERY_PORT ?? 0), host: '127.0.0.1' });
+  const port = await server.start();
   const started = Date.now();
   await streams.start();
 
@@ -70,6 +76,17 @@ async function main(): Promise<void> {
     }
   }
   await fetcher.close();
+  // Interactive query over HTTP: the count of one word, read from the running instance's store.
+  const queryPath = `/stores/${WORD_COUNT_STORE}/keys/kafka`;
+  const answer = await fetch(`http://127.0.0.1:${port}${queryPath}`, { signal: AbortSignal.timeout(5_000) });
+  console.log(`\nquery server: GET ${queryPath} -> ${answer.status} ${await answer.text()}`);
+  if (process.argv.includes('--serve')) {
+    console.log(
+      `serving queries on http://127.0.0.1:${port} (try ${queryPath}, /stores/${WORD_COUNT_STORE}/all); Ctrl-C stops`,
+    );
+    await new Promise(() => {}); // closeOnSignals closes the client and exits
+  }
+  await server.close();
   await streams.close();
   if (servers) await backend.close();
 
