@@ -56,6 +56,8 @@ const QUERYABLE_STATES = new Set(['RUNNING', 'REBALANCING']);
 export class InteractiveQueries {
   readonly #source: InteractiveQueriesSource;
   readonly #keySerdes = new Map<string, SerdeLike<unknown>>();
+  /** The topology's store names (fixed once built). */
+  #knownStores: string[] | undefined;
 
   constructor(source: InteractiveQueriesSource) {
     this.#source = source;
@@ -63,6 +65,11 @@ export class InteractiveQueries {
 
   /** Names of the stores a query may name: the tasks' stores and the global stores, sorted. */
   knownStores(): string[] {
+    this.#knownStores ??= this.#listStores();
+    return this.#knownStores;
+  }
+
+  #listStores(): string[] {
     const names = new Set<string>();
     for (const subtopology of this.#source.topology.subtopologies)
       for (const store of subtopology.stores) names.add(store);
@@ -93,7 +100,8 @@ export class InteractiveQueries {
         false,
       );
     }
-    if (!this.knownStores().includes(name)) throw new UnknownStateStoreException(name, this.knownStores());
+    const known = this.knownStores();
+    if (!known.includes(name)) throw new UnknownStateStoreException(name, this.knownStores());
   }
 
   /** Local instances of a store, with the checks of Java's StreamThreadStateStoreProvider. */

@@ -28,7 +28,7 @@
  * path, 503 with Retry-After while the store is not queryable (starting, rebalancing, restoring), 502 when the
  * owning instance cannot be reached. Answers carry `x-tributary-served-by: <application.server>`.
  */
-import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
+import { Agent, createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { KeyValue, ReadOnlyKeyValueStore, ValueAndTimestamp } from '../state/key-value-store.ts';
 import type { ReadOnlySessionStore } from '../state/session-store.ts';
@@ -83,6 +83,8 @@ export class QueryServer {
   readonly #queries: InteractiveQueries;
   readonly #options: QueryServerOptions;
   #server: Server | undefined;
+  /** Connections to the other instances are kept open between forwarded queries. */
+  readonly #agent = new Agent({ keepAlive: true, maxSockets: 16 });
 
   constructor(streams: QueryableStreams, options: QueryServerOptions = {}) {
     this.#queries = streams[INTERACTIVE_QUERIES]();
@@ -120,6 +122,7 @@ export class QueryServer {
     const server = this.#server;
     if (server === undefined) return;
     this.#server = undefined;
+    this.#agent.destroy();
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
@@ -375,6 +378,7 @@ export class QueryServer {
           port,
           path,
           method: 'GET',
+          agent: this.#agent,
           headers: { [FORWARDED_HEADER]: this.#queries.thisHost() || 'unknown' },
           timeout: timeoutMs,
         },
