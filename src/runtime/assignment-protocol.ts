@@ -77,10 +77,24 @@ export function decodeAssignmentInfo(data: Buffer): AssignmentInfo {
   return {
     version: Number(parsed.version ?? 0),
     activeTasks: Array.isArray(parsed.activeTasks) ? parsed.activeTasks.map(String) : [],
-    partitionsByHost: (parsed.partitionsByHost ?? {}) as Record<string, string[]>,
+    partitionsByHost: readPartitionsByHost(parsed.partitionsByHost),
     errorCode: Number(parsed.errorCode ?? 0) as AssignorError,
     errorMessage: typeof parsed.errorMessage === 'string' ? parsed.errorMessage : undefined,
   };
+}
+
+/**
+ * endpoint → "topic-partition" list. Members of an older Tributary (or a damaged message) may send none or
+ * something else: what is not an object of string lists is dropped, so interactive queries see no owner
+ * rather than failing.
+ */
+function readPartitionsByHost(value: unknown): Record<string, string[]> {
+  const result: Record<string, string[]> = {};
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return result;
+  for (const [host, partitions] of Object.entries(value)) {
+    if (Array.isArray(partitions)) result[host] = partitions.filter((p): p is string => typeof p === 'string');
+  }
+  return result;
 }
 
 function parseJson(data: Buffer): Record<string, any> | undefined {

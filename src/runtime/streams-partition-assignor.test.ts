@@ -62,6 +62,20 @@ describe('StreamsPartitionAssignor', () => {
     }
   });
 
+  it('reads assignments of older members: no partitionsByHost, or a malformed one, means no known owners', () => {
+    const old = decodeAssignmentInfo(Buffer.from(JSON.stringify({ version: 1, activeTasks: ['0_1'], errorCode: 0 })));
+    assert.deepEqual([old.activeTasks, old.partitionsByHost], [['0_1'], {}]);
+    const odd = decodeAssignmentInfo(
+      Buffer.from(JSON.stringify({ version: 1, activeTasks: [], partitionsByHost: { 'a:1': ['t-0', 7], 'b:2': 'x' } })),
+    );
+    assert.deepEqual(odd.partitionsByHost, { 'a:1': ['t-0'] });
+    assert.deepEqual(
+      decodeAssignmentInfo(Buffer.from(JSON.stringify({ version: 1, activeTasks: [], partitionsByHost: 'x' })))
+        .partitionsByHost,
+      {},
+    );
+  });
+
   it("spreads every sub-topology's tasks over the members, also with an even number of sub-topologies", () => {
     const tasks = [0, 1, 2, 3].flatMap((s) => [0, 1, 2, 3].map((p) => `${s}_${p}`));
     const result = distributeTasks(tasks, [
