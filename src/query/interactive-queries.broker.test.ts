@@ -306,5 +306,35 @@ for (const target of testBackends) {
       assert.equal(response.headers.get('retry-after'), '1');
       assert.match(((await response.json()) as { error: string }).error, /not on this instance/);
     });
+
+    it('when one instance stops, the other takes its partitions over and answers every word (never a wrong count meanwhile)', async (t) => {
+      if (backend === undefined) return t.skip('no TRIBUTARY_TEST_KAFKA');
+      const [a, b] = instances;
+      await b.server.close();
+      const closing = b.streams.close({ timeoutMs: 20_000 });
+      const answers = new Map<number, number>();
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        let complete = true;
+        for (const [word, count] of expected) {
+          const { status, body } = await getJson(`${a.url}/stores/${COUNTS}/keys/${word}`);
+          answers.set(status, (answers.get(status) ?? 0) + 1);
+          if (status === 200) assert.equal(body.value, count, `"${word}" while ${b.endpoint} leaves`);
+          else {
+            // Until the group rebalanced: 503 (not queryable here yet) or 502 (the leaving owner is gone).
+            assert.ok(status === 503 || status === 502, `${status}: ${JSON.stringify(body)}`);
+            complete = false;
+          }
+        }
+        if (complete && a.streams.metadataForAllStreamsClients().length === 1) break;
+        assert.ok(Date.now() < deadline, `A did not answer every word within 60 s: ${JSON.stringify([...answers])}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      await closing;
+      assert.deepEqual(
+        a.streams.streamsMetadataForStore(COUNTS).map((m) => [m.hostInfo, m.topicPartitions.length]),
+        [[a.endpoint, PARTITIONS * 4]],
+      );
+    });
   });
 }
