@@ -11,7 +11,7 @@ import { StreamsBuilder } from '../dsl/streams-builder.ts';
 import { EmbeddedBroker } from '../kafka/embedded/embedded-broker.ts';
 import { partitionForKey } from '../kafka/partitioner.ts';
 import { KafkaStreams } from '../runtime/kafka-streams.ts';
-import { uniqueName, waitFor } from '../runtime/test-support/runtime-harness.ts';
+import { produceStrings, uniqueName, waitFor } from '../runtime/test-support/runtime-harness.ts';
 import { integerSerde } from '../serdes/primitive-serdes.ts';
 import { Serdes } from '../serdes/serdes.ts';
 import { QueryServer } from './query-server.ts';
@@ -21,19 +21,29 @@ import { getJson } from './test-support/queryable-word-count.ts';
 import { MalformedQueryError, parseUrlKey } from './url-key-parser.ts';
 
 const USERS = 'users';
+const COUNTRIES = 'countries';
 const KEYS = [-3, 0, 7, 42, 1000];
 
 describe('QueryServer on the embedded broker (no application.server)', () => {
   const backend = new EmbeddedBroker({ groupMinSessionTimeoutMs: 500 });
   const topic = uniqueName('users');
+  const countries = uniqueName('countries');
   let streams: KafkaStreams;
   let server: QueryServer;
   let url: string;
 
   before(async () => {
-    await backend.admin.createTopics([{ name: topic, partitions: 3 }]);
+    await backend.admin.createTopics([
+      { name: topic, partitions: 3 },
+      { name: countries, partitions: 2 },
+    ]);
+    await produceStrings(backend, countries, 2, [
+      { key: 'fr', value: 'France' },
+      { key: 'jp', value: 'Japan' },
+    ]);
     const builder = new StreamsBuilder();
     builder.table(topic, Consumed.with(Serdes.Integer(), Serdes.Bytes()), Materialized.as(USERS));
+    builder.globalTable(countries, Consumed.with(Serdes.String(), Serdes.String()), Materialized.as(COUNTRIES));
     streams = new KafkaStreams(
       builder.build(),
       { 'application.id': uniqueName('users-app'), 'commit.interval.ms': 100, 'poll.ms': 50 },
@@ -95,8 +105,35 @@ describe('QueryServer on the embedded broker (no application.server)', () => {
     const badLimit = await getJson(`${url}/stores/${USERS}/all?limit=ten`);
     assert.equal(badLimit.status, 400);
     assert.match(badLimit.body.error, /"limit" must be a number, got "ten"/);
-    const keyMap = await getJson(`${url}/stores`);
-    assert.deepEqual(keyMap.body.stores[0].localPartitions, [0, 1, 2]);
+    const listing = await getJson(`${url}/stores`);
+    assert.deepEqual(
+      listing.body.stores.map((s: { name: string; global: boolean; localPartitions: number[] }) => [
+        s.name,
+        s.global,
+        s.localPartitions,
+      ]),
+      [
+        [COUNTRIES, true, [0]],
+        [USERS, false, [0, 1, 2]],
+      ],
+    );
+  });
+
+  it('answers from a global store (every instance holds all of it), through store() and HTTP', async () => {
+    const view = streams.store(
+      StoreQueryParameters.fromNameAndType(COUNTRIES, QueryableStoreTypes.keyValueStore<string, string>()),
+    );
+    assert.deepEqual(view.all(), [
+      { key: 'fr', value: 'France' },
+      { key: 'jp', value: 'Japan' },
+    ]);
+    assert.deepEqual(streams.queryMetadataForKey(COUNTRIES, 'jp', Serdes.String()), {
+      activeHost: { host: 'unavailable', port: -1 },
+      standbyHosts: [],
+      partition: -1,
+    });
+    const { status, body } = await getJson(`${url}/stores/${COUNTRIES}/keys/jp`);
+    assert.deepEqual([status, body.value], [200, 'Japan']);
   });
 
   it('answers 405 to other methods, and 503 with Retry-After once the client stopped', async () => {
