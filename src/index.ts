@@ -105,6 +105,9 @@ export type { EmbeddedBrokerOptions } from './kafka/embedded/embedded-broker.ts'
 export { EmbeddedBroker } from './kafka/embedded/embedded-broker.ts';
 export type { PlatformaticBackendConfig } from './kafka/platformatic/index.ts';
 export { PlatformaticBackend } from './kafka/platformatic/index.ts';
+// Metrics (Kafka Streams' names), Prometheus exposition
+export type { Metric } from './metrics/metric.ts';
+export { formatPrometheus, PROMETHEUS_CONTENT_TYPE, prometheusHandler } from './metrics/prometheus.ts';
 export { SerdeMissingError } from './processor/internals/serde-resolution.ts';
 export { ProcessingFailedException } from './processor/internals/stream-task.ts';
 export type {

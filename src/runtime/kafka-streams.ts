@@ -22,6 +22,8 @@ import {
   StreamThreadExceptionResponse,
 } from '../errors/streams-uncaught-exception-handler.ts';
 import { ConfigError, type KafkaBackend } from '../kafka/backend.ts';
+import type { Metric } from '../metrics/metric.ts';
+import { StreamsMetricsReader } from '../metrics/streams-metrics-reader.ts';
 import type { BuiltTopology } from '../processor/internals/task-contract.ts';
 import { INTERACTIVE_QUERIES, InteractiveQueries, type KeySerializerLike } from '../query/interactive-queries.ts';
 import type { StoreQueryParameters } from '../query/store-query-parameters.ts';
@@ -81,6 +83,7 @@ export class KafkaStreams {
   #runningSubtopologies: readonly SubtopologySources[] = [];
   #runningPartitionCounts: ReadonlyMap<string, number> = new Map();
   readonly #queries: InteractiveQueries;
+  readonly #metrics: StreamsMetricsReader;
 
   constructor(topology: TopologyInput, config: StreamsConfigProperties, options: KafkaStreamsOptions = {}) {
     this.#config = resolveStreamsConfig(config);
@@ -102,6 +105,20 @@ export class KafkaStreams {
       applicationServer: this.#config.applicationServer,
       config: this.#config.values,
     });
+    this.#metrics = new StreamsMetricsReader({
+      clientId: this.#config.clientId,
+      applicationId: this.#config.applicationId,
+      state: () => this.#state,
+      threads: () => this.#threads.map((t) => t.metricsView()),
+    });
+  }
+
+  /**
+   * Kafka Streams' metrics (client, thread, task, state store, consumer lag), read now: totals as counted,
+   * rates per second over the last 30 s. See src/metrics/streams-metrics-reader.ts for the names.
+   */
+  metrics(): Metric[] {
+    return this.#metrics.read();
   }
 
   /** The client's state (CREATED, REBALANCING, RUNNING, PENDING_SHUTDOWN, NOT_RUNNING, PENDING_ERROR, ERROR). */
