@@ -20,8 +20,11 @@ export interface LocalStores {
   readonly storeName: string;
   /** Throws a retriable InvalidStateStoreException when the store is not queryable right now. */
   instances(): unknown[];
-  /** The key's bytes as the store serializes them (its key serde), for ordering. */
-  serializeKey(key: unknown): Buffer;
+  /**
+   * The key's bytes as the store serializes them (its key serde, else `default.key.serde`), for ordering;
+   * when it is undefined or throws, results stay in partition order (as Java's composite stores give them).
+   */
+  readonly serializeKey: ((key: unknown) => Buffer) | undefined;
 }
 
 /** Sorts by serialized key bytes (computed once per entry), then by `tieBreak`. */
@@ -32,8 +35,14 @@ function sortByKey<E>(
   tieBreak: (a: E, b: E) => number = () => 0,
   first: (a: E, b: E) => number = () => 0,
 ): E[] {
-  if (entries.length < 2) return entries;
-  const decorated = entries.map((entry) => ({ entry, bytes: stores.serializeKey(keyOf(entry)) }));
+  const serialize = stores.serializeKey;
+  if (entries.length < 2 || serialize === undefined) return entries;
+  let decorated: { entry: E; bytes: Buffer }[];
+  try {
+    decorated = entries.map((entry) => ({ entry, bytes: serialize(keyOf(entry)) }));
+  } catch {
+    return entries; // the (fallback) key serde cannot write these keys: partition order, as Java
+  }
   decorated.sort((a, b) => first(a.entry, b.entry) || Buffer.compare(a.bytes, b.bytes) || tieBreak(a.entry, b.entry));
   return decorated.map((d) => d.entry);
 }

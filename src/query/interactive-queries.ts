@@ -164,16 +164,20 @@ export class InteractiveQueries {
     return undefined;
   }
 
-  /** The store's key serde (from a local instance), else `default.key.serde` (strings when unset). */
-  keySerde(name: string): SerdeLike<unknown> {
+  /** The key serde a local instance of the store reports (see storeKeySerde), if any. */
+  #storeKeySerde(name: string): SerdeLike<unknown> | undefined {
     const known = this.#keySerdes.get(name);
     if (known !== undefined) return known;
     const instance = this.#anyInstance(name);
     const serde = instance === undefined ? undefined : storeKeySerde(instance);
-    if (serde !== undefined) {
-      this.#keySerdes.set(name, serde);
-      return serde;
-    }
+    if (serde !== undefined) this.#keySerdes.set(name, serde);
+    return serde;
+  }
+
+  /** The store's key serde (from a local instance), else `default.key.serde` (strings when unset). */
+  keySerde(name: string): SerdeLike<unknown> {
+    const serde = this.#storeKeySerde(name);
+    if (serde !== undefined) return serde;
     return resolveSerde<unknown>(
       undefined,
       this.#source.config,

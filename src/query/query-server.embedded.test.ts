@@ -4,6 +4,9 @@
  * scans come in serialized-key order, Buffer values are base64, and bad input is a 400 naming the thing.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Consumed } from '../dsl/consumed.ts';
 import { Materialized } from '../dsl/materialized.ts';
@@ -14,6 +17,7 @@ import { KafkaStreams } from '../runtime/kafka-streams.ts';
 import { produceStrings, uniqueName, waitFor } from '../runtime/test-support/runtime-harness.ts';
 import { integerSerde } from '../serdes/primitive-serdes.ts';
 import { Serdes } from '../serdes/serdes.ts';
+import { Stores } from '../state/stores.ts';
 import { QueryServer } from './query-server.ts';
 import { QueryableStoreTypes } from './queryable-store-types.ts';
 import { StoreQueryParameters } from './store-query-parameters.ts';
@@ -145,6 +149,63 @@ describe('QueryServer on the embedded broker (no application.server)', () => {
     assert.equal(stopped.status, 503);
     assert.equal(stopped.headers.get('retry-after'), '1');
     assert.match(stopped.body.error, /not running \(state NOT_RUNNING\)/);
+  });
+});
+
+describe('queries over persistent (lmdb) stores', () => {
+  it('store() and the QueryServer read a persistent count store, merged in key order across partitions', async () => {
+    const backend = new EmbeddedBroker({ groupMinSessionTimeoutMs: 500 });
+    const input = uniqueName('lines');
+    await backend.admin.createTopics([{ name: input, partitions: 3 }]);
+    const text = 'delta alpha echo bravo alpha charlie delta alpha';
+    await produceStrings(backend, input, 3, [{ key: 'l', value: text }]);
+    const builder = new StreamsBuilder();
+    builder
+      .stream(input, Consumed.with(Serdes.String(), Serdes.String()))
+      .flatMapValues((line) => line.split(' '))
+      .groupBy((_key, word) => word)
+      .count(Materialized.as(Stores.persistentKeyValueStore('persistent-counts')));
+    const streams = new KafkaStreams(
+      builder.build(),
+      {
+        'application.id': uniqueName('persistent-app'),
+        'state.dir': mkdtempSync(join(tmpdir(), 'tributary-iq-')),
+        'commit.interval.ms': 100,
+      },
+      { backend },
+    );
+    const server = new QueryServer(streams, { port: 0, host: '127.0.0.1' });
+    const url = `http://127.0.0.1:${await server.start()}`;
+    try {
+      await streams.start();
+      const counts = streams.store(
+        StoreQueryParameters.fromNameAndType('persistent-counts', QueryableStoreTypes.keyValueStore<string, number>()),
+      );
+      await waitFor('five words counted', () => counts.approximateNumEntries() === 5);
+      const expected = [
+        ['alpha', 3],
+        ['bravo', 1],
+        ['charlie', 1],
+        ['delta', 2],
+        ['echo', 1],
+      ];
+      await waitFor('every count final', () => counts.get('alpha') === 3 && counts.get('delta') === 2);
+      assert.deepEqual(
+        counts.all().map((e) => [e.key, e.value]),
+        expected,
+      );
+      const all = await getJson(`${url}/stores/persistent-counts/all`);
+      assert.deepEqual(
+        all.body.entries.map((e: { key: string; value: number }) => [e.key, e.value]),
+        expected,
+      );
+      const one = await getJson(`${url}/stores/persistent-counts/keys/delta`);
+      assert.deepEqual([one.status, one.body.value], [200, 2]);
+    } finally {
+      await server.close();
+      await streams.close();
+      await backend.close();
+    }
   });
 });
 

@@ -30,6 +30,7 @@
  */
 import { Agent, createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { SerdeLike } from '../processor/internals/serde-like.ts';
 import type { KeyValue, ReadOnlyKeyValueStore, ValueAndTimestamp } from '../state/key-value-store.ts';
 import type { ReadOnlySessionStore } from '../state/session-store.ts';
 import type { ReadOnlyWindowStore } from '../state/window-store.ts';
@@ -50,6 +51,12 @@ export interface QueryServerOptions {
   readonly host?: string;
   /** How long a forwarded query may take. Default 5000 ms. */
   readonly forwardTimeoutMs?: number;
+  /**
+   * Key serdes by store name, for stores whose own key serde cannot be read (a custom store without
+   * `keySerdeForQueries()`): how URL keys are parsed and partitioned. Default: the store's, else
+   * `default.key.serde`.
+   */
+  readonly keySerdes?: Readonly<Record<string, SerdeLike<unknown>>>;
 }
 
 /** Anything with KafkaStreams' interactive-query entry point. */
@@ -190,7 +197,7 @@ export class QueryServer {
     forwarded: boolean,
   ): Promise<void> {
     const queries = this.#queries;
-    const serde = queries.keySerde(store);
+    const serde = this.#keySerde(store);
     const key = parseUrlKey(keyText, serde, store);
     let keyBytes: Buffer | null;
     try {
@@ -267,11 +274,12 @@ export class QueryServer {
           body.entries.map((json, i) => ({ json, time: body.order[i][0], keyHex: body.order[i][1] })),
         );
       }
-      entries.sort((a, b) => a.time - b.time || (a.keyHex < b.keyHex ? -1 : a.keyHex > b.keyHex ? 1 : 0));
-      if (entries.length > limit) {
-        entries = entries.slice(0, limit);
-        truncated = true;
-      }
+    }
+    // In one order whatever the stores and instances gave: window start, then serialized key.
+    entries.sort((a, b) => a.time - b.time || (a.keyHex < b.keyHex ? -1 : a.keyHex > b.keyHex ? 1 : 0));
+    if (entries.length > limit) {
+      entries = entries.slice(0, limit);
+      truncated = true;
     }
     const body: Record<string, unknown> = {
       store,
@@ -293,8 +301,15 @@ export class QueryServer {
     const queries = this.#queries;
     const kind = queries.storeKind(store);
     const view = queries.localStores(store, false, undefined, true);
-    const serde = queries.keySerde(store);
-    const keyHex = (key: unknown) => (serde.serializer(store, key) ?? Buffer.alloc(0)).toString('hex');
+    const serde = this.#keySerde(store);
+    // Merge order across instances; a key the fallback serde cannot write keeps its place (empty sort key).
+    const keyHex = (key: unknown) => {
+      try {
+        return (serde.serializer(store, key) ?? Buffer.alloc(0)).toString('hex');
+      } catch {
+        return '';
+      }
+    };
     let entries: ScanEntry[];
     if (kind === undefined) {
       // No partition of the store here: still check the client is queryable (503 while it is not).
@@ -353,6 +368,10 @@ export class QueryServer {
     }
     const truncated = entries.length > limit;
     return { entries: truncated ? entries.slice(0, limit) : entries, truncated };
+  }
+
+  #keySerde(store: string): SerdeLike<unknown> {
+    return this.#options.keySerdes?.[store] ?? this.#queries.keySerde(store);
   }
 
   #otherHosts(store: string): string[] {
