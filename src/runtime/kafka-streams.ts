@@ -28,11 +28,13 @@ import type { BuiltTopology } from '../processor/internals/task-contract.ts';
 import { INTERACTIVE_QUERIES, InteractiveQueries, type KeySerializerLike } from '../query/interactive-queries.ts';
 import type { StoreQueryParameters } from '../query/store-query-parameters.ts';
 import type { KeyQueryMetadata, StreamsMetadata } from '../query/streams-metadata.ts';
+import type { Topology } from '../topology/topology.ts';
+import type { TopologyDescription } from '../topology/topology-description.ts';
 import { createBackend } from './create-backend.ts';
 import { GlobalStreamThread } from './global-stream-thread.ts';
 import { prepareTopics, resolveSourcePatterns } from './internal-topic-manager.ts';
 import { isValidTransition, KafkaStreamsState, type StateListener } from './kafka-streams-state.ts';
-import { resolveTopology, type TopologyInput } from './resolve-topology.ts';
+import { isBuiltTopology, resolveTopology, type TopologyInput } from './resolve-topology.ts';
 import { StateDirectory } from './state-directory.ts';
 import type { StateRestoreListener } from './state-restore-listener.ts';
 import { newProcessId, StreamThread, type ThreadMetadata } from './stream-thread.ts';
@@ -84,6 +86,8 @@ export class KafkaStreams {
   #runningPartitionCounts: ReadonlyMap<string, number> = new Map();
   readonly #queries: InteractiveQueries;
   readonly #metrics: StreamsMetricsReader;
+  /** The user's Topology (described on demand for the dashboard), or undefined for a hand-built one. */
+  readonly #userTopology: Topology | undefined;
 
   constructor(topology: TopologyInput, config: StreamsConfigProperties, options: KafkaStreamsOptions = {}) {
     this.#config = resolveStreamsConfig(config);
@@ -93,6 +97,7 @@ export class KafkaStreams {
     this.#productionHandler = toProductionHandler(this.#config.values['production.exception.handler']);
     // Built here, as Java does in the constructor: topology mistakes throw at once, naming the problem.
     this.#topology = resolveTopology(topology, this.#config.values);
+    this.#userTopology = isBuiltTopology(topology) ? undefined : topology;
     this.#options = options;
     this.#stateDirectory = new StateDirectory(this.#config.stateDir, this.#config.applicationId);
     this.#queries = new InteractiveQueries({
@@ -119,6 +124,17 @@ export class KafkaStreams {
    */
   metrics(): Metric[] {
     return this.#metrics.read();
+  }
+
+  /** What the dashboard draws: the topology's describe() (undefined for a hand-built topology) and internal topics. */
+  topologyView(): {
+    description: TopologyDescription | undefined;
+    internalTopics: readonly { name: string; kind: 'repartition' | 'changelog' }[];
+  } {
+    return {
+      description: this.#userTopology?.describe(),
+      internalTopics: this.#topology.internalTopics.map((t) => ({ name: t.name, kind: t.kind })),
+    };
   }
 
   /** The client's state (CREATED, REBALANCING, RUNNING, PENDING_SHUTDOWN, NOT_RUNNING, PENDING_ERROR, ERROR). */
