@@ -9,6 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { KafkaBackend } from '../kafka/backend.ts';
+import { longSerde } from '../serdes/primitive-serdes.ts';
+import { stringSerde } from '../serdes/string-serde.ts';
+import { PersistentKeyValueStore } from '../state/persistent-key-value-store.ts';
 import { readOffsetCheckpoint } from './offset-checkpoint.ts';
 import { COUNT_STORE, type PersistentCountOptions, persistentCountApp } from './test-support/persistent-count-app.ts';
 import { maxCountPerKey, produceStrings, readTopic, uniqueName } from './test-support/runtime-harness.ts';
@@ -156,6 +159,87 @@ for (const target of testBackends) {
         assert.deepEqual(
           [...maxCountPerKey(out).values()],
           Array.from({ length: KEYS }, () => 5),
+        );
+      } finally {
+        rmSync(stateDir, { recursive: true, force: true });
+        await backend.close();
+      }
+    });
+
+    it('under exactly_once_v2 a store left without checkpoint (a crash) is wiped and rebuilt from the changelog', {
+      timeout: 90_000,
+    }, async (t) => {
+      const backend = target.open();
+      if (backend === undefined) return t.skip('no TRIBUTARY_TEST_KAFKA');
+      const [input, output, applicationId] = [uniqueName('words'), uniqueName('counts'), uniqueName('app')];
+      const stateDir = mkdtempSync(join(tmpdir(), 'tributary-state-eos-crash-'));
+      const options: PersistentCountOptions = {
+        applicationId,
+        input,
+        output,
+        stateDir,
+        processingGuarantee: 'exactly_once_v2',
+      };
+      const reached = (perKey: number) => (r: Parameters<typeof maxCountPerKey>[0]) =>
+        [...maxCountPerKey(r).values()].filter((n) => n >= perKey).length === KEYS;
+      try {
+        await backend.admin.createTopics([
+          { name: input, partitions: PARTITIONS, replicationFactor: 1 },
+          { name: output, partitions: PARTITIONS, replicationFactor: 1 },
+        ]);
+        const first = persistentCountApp(options, backend);
+        await first.streams.start();
+        await produceStrings(backend, input, PARTITIONS, words(4));
+        await readTopic(backend, output, PARTITIONS, reached(4), 20_000, 'read_committed');
+        await first.streams.close({ timeoutMs: 20_000 });
+        // What a crash leaves: no checkpoint, and in the store writes of a transaction that was aborted.
+        for (let p = 0; p < PARTITIONS; p++) {
+          rmSync(join(stateDir, applicationId, `0_${p}`, '.checkpoint'));
+          const store = new PersistentKeyValueStore<string, number>(COUNT_STORE, stringSerde, longSerde);
+          store.init({
+            taskId: `0_${p}`,
+            partition: p,
+            changelogTopic: undefined,
+            collector: { send: () => {}, partitionsFor: () => undefined },
+            config: { 'state.dir': stateDir, 'application.id': applicationId },
+            currentTimestamp: () => 0,
+          });
+          for (const { key } of store.all()) store.put(key, 1_000);
+          // A key the changelog never had: replaying the changelog alone would leave it.
+          store.put('ghost', 1_000);
+          store.flush();
+          await store.whenWritten();
+          store.close();
+          await store.whenClosed();
+        }
+        const changelogRecords = await changelogEnd(backend, `${applicationId}-${COUNT_STORE}-changelog`);
+
+        const restarted = persistentCountApp(options, backend);
+        await restarted.streams.start();
+        await produceStrings(backend, input, PARTITIONS, [...words(1, 500), { key: 'ghost', value: 'boo' }]);
+        const out = await readTopic(
+          backend,
+          output,
+          PARTITIONS,
+          (r) => reached(5)(r) && maxCountPerKey(r).has('ghost'),
+          20_000,
+          'read_committed',
+        );
+        await restarted.streams.close({ timeoutMs: 20_000 });
+        assert.equal(
+          maxCountPerKey(out).get('ghost'),
+          1,
+          'the store was wiped: a key only the aborted writes had is gone',
+        );
+        assert.ok(restarted.restores.restored > 0);
+        // Committed changelog records only (the end offsets also count transaction markers).
+        assert.ok(restarted.restores.restored <= changelogRecords);
+        const counts = maxCountPerKey(out);
+        counts.delete('ghost');
+        assert.deepEqual(
+          [...counts.values()],
+          Array.from({ length: KEYS }, () => 5),
+          'the aborted writes (1000) are gone: counts continue from the changelog',
         );
       } finally {
         rmSync(stateDir, { recursive: true, force: true });
