@@ -47,6 +47,7 @@ import type {
   TaskId,
 } from '../processor/internals/task-contract.ts';
 import { taskIdString } from '../processor/internals/task-contract.ts';
+import { StreamThreadSensors, type ThreadMetricsView } from '../metrics/thread-sensors.ts';
 import { isPersistentStore, type PersistentStoreHandle } from '../state/persistent-key-value-store.ts';
 import {
   AssignorError,
@@ -112,6 +113,7 @@ interface ActiveTask {
   paused: boolean;
   processed: number;
   droppedRecords: number;
+  readonly createdMs: number;
 }
 
 export interface TaskMetadata {
@@ -136,6 +138,8 @@ export class StreamThread {
   readonly name: string;
   /** Position among the client's threads (names it, and suffixes a static group.instance.id). */
   readonly index: number;
+  /** Counters behind streams.metrics(), bumped per poll/round/commit, never per record. */
+  readonly sensors = new StreamThreadSensors();
   readonly #options: StreamThreadOptions;
   readonly #config: ResolvedStreamsConfig;
   #state: StreamThreadState = 'CREATED';
@@ -227,6 +231,34 @@ export class StreamThread {
         processedRecords: t.processed,
         droppedRecords: t.droppedRecords,
       })),
+    };
+  }
+
+  /** This thread's counters, tasks and input lag, for streams.metrics() (read on demand, off the hot path). */
+  metricsView(): ThreadMetricsView {
+    const lag = [];
+    const fetcher = this.#fetcher;
+    for (const tp of fetcher?.assignment() ?? []) {
+      const highWatermark = this.sensors.highWatermarks.get(topicPartitionKey(tp));
+      const position = fetcher!.position(tp);
+      if (highWatermark === undefined || position === undefined) continue;
+      lag.push({ ...tp, highWatermark, position, lag: Math.max(0, highWatermark - position) });
+    }
+    return {
+      threadName: this.name,
+      threadState: this.#state,
+      sensors: this.sensors,
+      processedTotal: this.#processedTotal,
+      tasks: [...this.#tasks.values()].map((t) => ({
+        taskId: t.idString,
+        phase: t.phase,
+        topicPartitions: t.task.inputPartitions,
+        processed: t.processed,
+        dropped: t.droppedRecords,
+        startMs: t.createdMs,
+        stores: t.task.stores.map((s) => ({ name: s.name, persistent: isPersistentStore(s) })),
+      })),
+      lag,
     };
   }
 
@@ -395,7 +427,10 @@ export class StreamThread {
    */
   async #pollTolerantly(maxWaitMs: number): Promise<FetchedBatch[]> {
     try {
+      const startedMs = performance.now();
       const batches = await this.#fetcher!.poll(maxWaitMs);
+      this.sensors.blockedTimeMsTotal += performance.now() - startedMs;
+      this.sensors.pollTotal++;
       this.#pollFailingSince = undefined;
       return batches;
     } catch (error) {
@@ -417,7 +452,9 @@ export class StreamThread {
 
   #addBatches(batches: readonly FetchedBatch[]): void {
     for (const batch of batches) {
-      const active = this.#partitionOwner.get(topicPartitionKey(batch));
+      const key = topicPartitionKey(batch);
+      this.sensors.highWatermarks.set(key, batch.highWatermark);
+      const active = this.#partitionOwner.get(key);
       if (active === undefined || active.phase !== 'running') {
         // Fetched for a partition we stopped processing meanwhile (a rebalance ran during the poll): rewind,
         // so that the records are fetched again if the partition stays ours.
@@ -448,8 +485,8 @@ export class StreamThread {
       while (processed < cap && task.processOne()) processed++;
       active.processed += processed;
       this.#processedTotal += processed;
-      task.punctuateStreamTime();
-      task.punctuateWallClock(now);
+      if (task.punctuateStreamTime()) this.sensors.punctuateTotal++;
+      if (task.punctuateWallClock(now)) this.sensors.punctuateTotal++;
     }
   }
 
@@ -567,7 +604,9 @@ export class StreamThread {
    */
   async #commitOrHandleMigration(): Promise<void> {
     try {
+      const startedMs = performance.now();
       await this.#commitAll();
+      this.sensors.recordCommit(performance.now() - startedMs);
       this.#commitFailingSince = undefined;
     } catch (error) {
       const migrated =
@@ -751,6 +790,7 @@ export class StreamThread {
       paused: true,
       processed: 0,
       droppedRecords: 0,
+      createdMs: Date.now(),
     };
     this.#tasks.set(active.idString, active);
     this.#registerPartitions(active);
@@ -856,6 +896,7 @@ export class StreamThread {
       if (records.length > 0) {
         entry.store.restoreBatch(records);
         entry.restored += records.length;
+        this.sensors.recordRestored(entry.store.name, records.length);
         this.#options
           .restoreListener?.()
           ?.onBatchRestored?.(entry.partition, entry.store.name, records[records.length - 1].offset, records.length);
