@@ -2,6 +2,10 @@
  * Tributary's public API: everything a user imports comes from here; every other file is internal.
  */
 
+// Live dashboard
+export type { DashboardSnapshot } from './dashboard/dashboard-snapshot.ts';
+export type { StreamsDashboardOptions } from './dashboard/streams-dashboard.ts';
+export { StreamsDashboard } from './dashboard/streams-dashboard.ts';
 export { Branched } from './dsl/branched.ts';
 export { BranchedKStream } from './dsl/branched-kstream.ts';
 export { CogroupedKStream } from './dsl/cogrouped-kstream.ts';
