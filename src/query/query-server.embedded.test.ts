@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -138,6 +139,23 @@ describe('QueryServer on the embedded broker (no application.server)', () => {
     });
     const { status, body } = await getJson(`${url}/stores/${COUNTRIES}/keys/jp`);
     assert.deepEqual([status, body.value], [200, 'Japan']);
+  });
+
+  it('handle() answers its paths inside another server and leaves the others to it', async () => {
+    const other = createServer((req, res) => {
+      if (!server.handle(req, res)) res.writeHead(200, { 'content-type': 'text/plain' }).end('the application');
+    });
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(other.address() as { port: number }).port}`;
+    try {
+      const { status, body } = await getJson(`${base}/stores/${USERS}/keys/42`);
+      assert.deepEqual([status, body.key], [200, 42]);
+      const page = await fetch(`${base}/index.html`, { signal: AbortSignal.timeout(5_000) });
+      assert.equal(await page.text(), 'the application');
+    } finally {
+      other.closeAllConnections();
+      await new Promise<void>((resolve) => other.close(() => resolve()));
+    }
   });
 
   it('answers 405 to other methods, and 503 with Retry-After once the client stopped', async () => {

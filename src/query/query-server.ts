@@ -96,19 +96,40 @@ export class QueryServer {
   constructor(streams: QueryableStreams, options: QueryServerOptions = {}) {
     this.#queries = streams[INTERACTIVE_QUERIES]();
     this.#options = options;
-    if (options.port === undefined && this.#queries.thisHost() === '') {
-      throw new TypeError(
-        'QueryServer needs a port: set "application.server" (host:port) in the config, or pass { port }',
-      );
-    }
+  }
+
+  /**
+   * Answers a request for `/stores` or `/stores/...` (then returns true; the answer is written asynchronously),
+   * so the queries can be mounted in a server of the application (next to the StreamsDashboard, say); returns
+   * false for any other path. Forwarded queries reach the owner at its `application.server`, so that must be
+   * the address of the server the owner mounted this in.
+   */
+  handle(req: IncomingMessage, res: ServerResponse): boolean {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path !== '/stores' && !path.startsWith('/stores/')) return false;
+    this.#handle(req, res).catch((error) => this.#sendError(res, error));
+    return true;
   }
 
   /** Starts listening; resolves with the port (useful with `port: 0`). */
   async start(): Promise<number> {
     if (this.#server !== undefined) return this.port();
+    if (this.#options.port === undefined && this.#queries.thisHost() === '') {
+      throw new TypeError(
+        'QueryServer needs a port: set "application.server" (host:port) in the config, or pass { port }',
+      );
+    }
     const port = this.#options.port ?? Number(this.#queries.thisHost().split(':').pop());
     const server = createServer((req, res) => {
-      this.#handle(req, res).catch((error) => this.#sendError(res, error));
+      if (!this.handle(req, res)) {
+        this.#sendError(
+          res,
+          new HttpError(
+            404,
+            `no such endpoint ${req.url}: try /stores, /stores/:store/keys/:key, /stores/:store/range, /stores/:store/all, /stores/:store/windows`,
+          ),
+        );
+      }
     });
     this.#server = server;
     await new Promise<void>((resolve, reject) => {
