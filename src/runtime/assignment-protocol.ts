@@ -2,9 +2,9 @@
  * What instances of one application tell each other through the group protocol (Java's SubscriptionInfo and
  * AssignmentInfo, in our own JSON encoding: Tributary instances only ever talk to Tributary instances).
  *
- * - Subscription userData (every member → leader): the tasks it ran before (so the assignor can be sticky and
+ * - Subscription userData (every member → leader): the tasks it ran before, active and standby (so the assignor can be sticky and
  *   state need not move), its `application.server` endpoint, and an error code (SHUTDOWN_APPLICATION).
- * - Assignment userData (leader → each member): its active tasks, every instance's endpoint with the partitions
+ * - Assignment userData (leader → each member): its active and standby tasks, every instance's endpoint with the partitions
  *   it owns (for interactive queries), and an error code that all members act on.
  */
 
@@ -25,6 +25,8 @@ export interface SubscriptionInfo {
   readonly processId: string;
   /** Task ids ("0_1") this member ran in the previous generation. */
   readonly previousTasks: readonly string[];
+  /** Task ids this member kept as standby replicas (their stores are nearly current): preferred for failover. */
+  readonly standbyTasks?: readonly string[];
   /** `application.server`, or '' when not set. */
   readonly endpoint: string;
   readonly errorCode: AssignorError;
@@ -33,6 +35,8 @@ export interface SubscriptionInfo {
 export interface AssignmentInfo {
   readonly version: number;
   readonly activeTasks: readonly string[];
+  /** Standby tasks (num.standby.replicas): keep their logged stores current from the changelogs, process nothing. */
+  readonly standbyTasks?: readonly string[];
   /** endpoint → partitions ("topic-partition") owned by the instance at that endpoint. */
   readonly partitionsByHost: Readonly<Record<string, readonly string[]>>;
   readonly errorCode: AssignorError;
@@ -54,6 +58,7 @@ export function decodeSubscriptionInfo(data: Buffer, memberId: string): Subscrip
     version: Number(parsed.version ?? 0),
     processId: String(parsed.processId ?? memberId),
     previousTasks: Array.isArray(parsed.previousTasks) ? parsed.previousTasks.map(String) : [],
+    standbyTasks: Array.isArray(parsed.standbyTasks) ? parsed.standbyTasks.map(String) : [],
     endpoint: typeof parsed.endpoint === 'string' ? parsed.endpoint : '',
     errorCode: Number(parsed.errorCode ?? 0) as AssignorError,
   };
@@ -77,6 +82,7 @@ export function decodeAssignmentInfo(data: Buffer): AssignmentInfo {
   return {
     version: Number(parsed.version ?? 0),
     activeTasks: Array.isArray(parsed.activeTasks) ? parsed.activeTasks.map(String) : [],
+    standbyTasks: Array.isArray(parsed.standbyTasks) ? parsed.standbyTasks.map(String) : [],
     partitionsByHost: readPartitionsByHost(parsed.partitionsByHost),
     errorCode: Number(parsed.errorCode ?? 0) as AssignorError,
     errorMessage: typeof parsed.errorMessage === 'string' ? parsed.errorMessage : undefined,
