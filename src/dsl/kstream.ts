@@ -10,6 +10,8 @@ import {
   supplierGet,
   supplierStores,
 } from '../processor/processor.ts';
+import type { ExternalSink, ToSinkOptions } from '../sink/external-sink.ts';
+import { addExternalSink } from '../sink/internals/add-external-sink.ts';
 import type { KeyValue } from '../state/key-value-store.ts';
 import type { TopicNameExtractor } from '../topology/internals/node-definitions.ts';
 import { BranchedKStream } from './branched-kstream.ts';
@@ -156,6 +158,15 @@ export class KStream<K, V> extends AbstractStream<K, V> {
       },
       this.nodeName,
     );
+  }
+
+  /**
+   * Writes the stream to a system outside Kafka (a database...): see ExternalSink. Not an overload of `to`,
+   * whose every form means a Kafka topic (a Sink node in describe()); here records leave Kafka, with
+   * at-least-once delivery tied to the commits (the sink is written and flushed before offsets are committed).
+   */
+  toSink(sink: ExternalSink<K, V>, options?: ToSinkOptions): void {
+    addExternalSink(this.builder, this.nodeName, sink, options);
   }
 
   /** Writes the stream through a repartition topic `<application.id>-<name>-repartition` and reads it back. */

@@ -39,6 +39,7 @@ import {
   type TopicPartitionOffset,
   topicPartitionKey,
 } from '../kafka/backend.ts';
+import { StreamThreadSensors, type ThreadMetricsView } from '../metrics/thread-sensors.ts';
 import type {
   BuiltTopology,
   StateStoreHandle,
@@ -47,7 +48,7 @@ import type {
   TaskId,
 } from '../processor/internals/task-contract.ts';
 import { taskIdString } from '../processor/internals/task-contract.ts';
-import { StreamThreadSensors, type ThreadMetricsView } from '../metrics/thread-sensors.ts';
+import { isExternalSinkBuffer } from '../sink/internals/external-sink-buffer.ts';
 import { isPersistentStore, type PersistentStoreHandle } from '../state/persistent-key-value-store.ts';
 import {
   AssignorError,
@@ -411,6 +412,15 @@ export class StreamThread {
       this.#adjustPauses();
       const backpressure = collector.backpressure();
       if (backpressure !== undefined) await backpressure;
+      // A slow external sink (KStream#toSink) holds its tasks' records: wait for it instead of buffering more.
+      for (const active of this.#tasks.values()) {
+        if (active.phase !== 'running') continue;
+        for (const store of active.task.stores) {
+          if (!isExternalSinkBuffer(store)) continue;
+          const wait = store.backpressure();
+          if (wait !== undefined) await wait;
+        }
+      }
     } else if (this.#restoringPartitions.size === 0) {
       await this.#sleep(this.#config.pollMs);
     }
@@ -526,7 +536,12 @@ export class StreamThread {
       for (const offset of active.task.prepareCommit().values()) offsets.push(offset);
       committing.push(active);
     }
-    await collector.flush();
+    // External sinks (KStream#toSink) are written and flushed before the offsets that produced their records
+    // are committed: at-least-once for them too (under EOS as well: a database is not in the transaction).
+    await Promise.all([
+      collector.flush(),
+      ...committing.flatMap((a) => a.task.stores.filter(isExternalSinkBuffer).map((s) => s.whenFlushed())),
+    ]);
     if (this.#eos) {
       const sent = collector.sentCount();
       if (offsets.length > 0 || sent !== this.#sentAtLastCommit) {
