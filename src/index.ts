@@ -166,6 +166,10 @@ export { Serdes } from './serdes/serdes.ts';
 export { sessionWindowedSerdeFrom } from './serdes/session-windowed-serde.ts';
 export { timeWindowedSerdeFrom } from './serdes/time-windowed-serde.ts';
 export { WindowedSerdes } from './serdes/windowed-serdes.ts';
+// External sinks (KStream#toSink) and the SQLite sink
+export type { ExternalSink, SinkRecord, SinkWriteContext, ToSinkOptions } from './sink/external-sink.ts';
+export type { SqliteSinkOptions } from './sink/sqlite-sink.ts';
+export { SqliteSink } from './sink/sqlite-sink.ts';
 export { InMemoryKeyValueStore } from './state/in-memory-key-value-store.ts';
 export { InMemorySessionStore } from './state/in-memory-session-store.ts';
 export { InMemoryWindowStore } from './state/in-memory-window-store.ts';
