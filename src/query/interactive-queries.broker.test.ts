@@ -146,7 +146,9 @@ for (const target of testBackends) {
         () => streams.store(StoreQueryParameters.fromNameAndType(WINDOWED, countsOf)),
         (error: Error) =>
           error instanceof InvalidStateStoreException &&
-          /"windowed-word-counts" is a windowStore.*QueryableStoreTypes\.windowStore\(\)/.test(error.message),
+          /"windowed-word-counts" is a timestampedWindowStore.*QueryableStoreTypes\.timestampedWindowStore\(\)/.test(
+            error.message,
+          ),
       );
       const mine = streams.metadataForLocalThreads()[0].activeTasks.map((task) => task.topicPartitions[0].partition);
       const notMine = [0, 1, 2, 3].find((p) => !mine.includes(p))!;
@@ -174,6 +176,20 @@ for (const target of testBackends) {
         for (const entry of windows.all()) {
           assert.equal(entry.value, windowed.get(entry.key.key)?.get(entry.key.window.start), `${entry.key.key}`);
           assert.deepEqual(windows.fetch(entry.key.key, entry.key.window.start), entry.value);
+        }
+        const stampedWindows = streams.store(
+          StoreQueryParameters.fromNameAndType(WINDOWED, QueryableStoreTypes.timestampedWindowStore<string, number>()),
+        );
+        const plainAll = windows.all();
+        const stampedAll = stampedWindows.all();
+        assert.deepEqual(
+          stampedAll.map((e) => [e.key, e.value.value]),
+          plainAll.map((e) => [e.key, e.value]),
+        );
+        for (const { key, value } of stampedAll) {
+          // The latest record of the window updated it: its timestamp lies in the window.
+          assert.ok(value.timestamp >= key.window.start && value.timestamp < key.window.end, `${key.key}`);
+          assert.deepEqual(stampedWindows.fetch(key.key, key.window.start), value);
         }
         const sessions = streams.store(
           StoreQueryParameters.fromNameAndType(SESSIONS, QueryableStoreTypes.sessionStore<string, number>()),
@@ -290,7 +306,7 @@ for (const target of testBackends) {
         ]),
         [
           [SESSIONS, 'sessionStore', PARTITIONS],
-          [WINDOWED, 'windowStore', PARTITIONS],
+          [WINDOWED, 'timestampedWindowStore', PARTITIONS],
           [COUNTS, 'timestampedKeyValueStore', PARTITIONS],
         ],
       );

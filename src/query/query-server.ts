@@ -248,7 +248,7 @@ export class QueryServer {
       if (value === undefined) throw new HttpError(404, `key ${JSON.stringify(keyText)} not found in store "${store}"`);
       return this.#send(res, 200, { ...where, value });
     }
-    if (kind === 'window') {
+    if (kind === 'window' || kind === 'timestampedWindow') {
       const from = parseNumberParam(url.searchParams, 'from', 0, { time: true })!;
       const to = parseNumberParam(url.searchParams, 'to', Number.MAX_SAFE_INTEGER, { time: true })!;
       const view = QueryableStoreTypes.windowStore().create(queries.localStores(store, false, partition));
@@ -366,7 +366,7 @@ export class QueryServer {
             : { key: e.key, value: e.value, timestamp: withTime.timestamp };
         return { json, time: 0, keyHex: keyHex(e.key) };
       });
-    } else if (kind === 'window') {
+    } else if (kind === 'window' || kind === 'timestampedWindow') {
       const windows = QueryableStoreTypes.windowStore().create(view) as ReadOnlyWindowStore<unknown, unknown>;
       if (action === 'range')
         throw new MalformedQueryError(`store "${store}" is a window store: use /windows?from=&to= or /keys/:key`);

@@ -6,7 +6,7 @@
  */
 import type { ReadOnlyKeyValueStore, ValueAndTimestamp } from '../state/key-value-store.ts';
 import type { ReadOnlySessionStore } from '../state/session-store.ts';
-import type { ReadOnlyWindowStore } from '../state/window-store.ts';
+import type { ReadOnlyWindowStore, TimestampedWindowStore } from '../state/window-store.ts';
 import {
   CompositeReadOnlyKeyValueStore,
   CompositeReadOnlySessionStore,
@@ -15,6 +15,7 @@ import {
   type LocalStores,
 } from './composite-read-only-stores.ts';
 import type { StoreKind } from './store-kind.ts';
+import { TimestampedWindowView } from './timestamped-window-view.ts';
 
 export interface QueryableStoreType<T> {
   /** As in Java's QueryableStoreTypes method names, e.g. "keyValueStore". */
@@ -43,8 +44,21 @@ export const QueryableStoreTypes = {
   windowStore<K, V>(): QueryableStoreType<ReadOnlyWindowStore<K, V>> {
     return {
       name: 'windowStore',
-      accepts: (kind) => kind === 'window',
+      accepts: (kind) => kind === 'window' || kind === 'timestampedWindow',
       create: (stores) => new CompositeReadOnlyWindowStore<K, V>(stores),
+    };
+  },
+  /** Timestamped window stores (every DSL windowed aggregation): values with the timestamp of their last update. */
+  timestampedWindowStore<K, V>(): QueryableStoreType<ReadOnlyWindowStore<K, ValueAndTimestamp<V>>> {
+    return {
+      name: 'timestampedWindowStore',
+      accepts: (kind) => kind === 'timestampedWindow',
+      create: (stores) =>
+        new CompositeReadOnlyWindowStore<K, ValueAndTimestamp<V>>({
+          ...stores,
+          instances: () =>
+            stores.instances().map((store) => new TimestampedWindowView(store as TimestampedWindowStore<K, V>)),
+        }),
     };
   },
   sessionStore<K, V>(): QueryableStoreType<ReadOnlySessionStore<K, V>> {

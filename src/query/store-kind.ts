@@ -6,13 +6,13 @@
  */
 import type { SerdeLike } from '../processor/internals/serde-like.ts';
 
-export type StoreKind = 'session' | 'window' | 'timestampedKeyValue' | 'keyValue' | 'other';
+export type StoreKind = 'session' | 'window' | 'timestampedWindow' | 'timestampedKeyValue' | 'keyValue' | 'other';
 
 export function storeKindOf(store: unknown): StoreKind {
   if (store === null || typeof store !== 'object') return 'other';
   const has = (method: string) => typeof (store as Record<string, unknown>)[method] === 'function';
   if (has('findSessions')) return 'session';
-  if (has('fetchAll') && has('fetch')) return 'window';
+  if (has('fetchAll') && has('fetch')) return has('fetchWithTimestamps') ? 'timestampedWindow' : 'window';
   if (has('get') && has('range') && has('all')) return has('getWithTimestamp') ? 'timestampedKeyValue' : 'keyValue';
   return 'other';
 }
@@ -21,6 +21,7 @@ export function storeKindOf(store: unknown): StoreKind {
 export const STORE_KIND_NAMES: Readonly<Record<StoreKind, string>> = {
   session: 'sessionStore',
   window: 'windowStore',
+  timestampedWindow: 'timestampedWindowStore',
   timestampedKeyValue: 'timestampedKeyValueStore',
   keyValue: 'keyValueStore',
   other: 'other',
