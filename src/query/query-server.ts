@@ -233,7 +233,7 @@ export class QueryServer {
       if (owner !== undefined && owner !== queries.thisHost()) return this.#forward(req, res, owner);
     }
     const kind = queries.storeKind(store);
-    const where = { store, key: toJsonValue(key), partition: partition ?? null, host: queries.thisHost() || null };
+    const where = { store, key, partition: partition ?? null, host: queries.thisHost() || null };
     if (kind === 'keyValue' || kind === 'timestampedKeyValue') {
       const view = queries.localStores(store, false, partition);
       if (kind === 'timestampedKeyValue') {
@@ -517,10 +517,5 @@ function jsonReplacer(this: Record<string, unknown>, key: string, value: unknown
   const original = this[key];
   if (Buffer.isBuffer(original)) return original.toString('base64');
   if (typeof value === 'bigint') return value.toString();
-  return value;
-}
-
-/** A key echoed in an answer, as JSON writes it. */
-function toJsonValue(value: unknown): unknown {
   return value;
 }
