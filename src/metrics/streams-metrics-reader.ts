@@ -157,6 +157,15 @@ export class StreamsMetricsReader {
             storeTags,
             rate(`${tid}/${store.name}/restore`, restored, s.startMs),
           );
+          for (const [operation, counter] of s.storeOperations.get(task.taskId)?.get(store.name) ?? []) {
+            add(
+              'stream-state-metrics',
+              `${operation}-rate`,
+              `The average number of calls to ${operation} per second`,
+              storeTags,
+              rate(`${key}/${store.name}/${operation}`, counter.calls, task.startMs),
+            );
+          }
         }
       }
       for (const p of thread.lag) {

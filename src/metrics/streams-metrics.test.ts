@@ -4,6 +4,7 @@ import { Consumed } from '../dsl/consumed.ts';
 import { Materialized } from '../dsl/materialized.ts';
 import { Produced } from '../dsl/produced.ts';
 import { StreamsBuilder } from '../dsl/streams-builder.ts';
+import { LogAndContinueExceptionHandler } from '../errors/deserialization-exception-handler.ts';
 import { defaultEmbeddedBroker } from '../runtime/create-backend.ts';
 import { KafkaStreams } from '../runtime/kafka-streams.ts';
 import { produceStrings, uniqueName, waitFor } from '../runtime/test-support/runtime-harness.ts';
@@ -100,5 +101,61 @@ describe('streams.metrics()', () => {
       await streams.close();
     }
     assert.equal(find(streams.metrics(), 'stream-metrics', 'state')[0].value, 'NOT_RUNNING');
+  });
+
+  it('meters store operations at recording level DEBUG only, and counts records a handler dropped', async () => {
+    const broker = defaultEmbeddedBroker();
+    const run = async (level: 'INFO' | 'DEBUG') => {
+      const [input, output, app] = [uniqueName('m2-in'), uniqueName('m2-out'), uniqueName('m2-app')];
+      await broker.admin.createTopics([
+        { name: input, partitions: 1 },
+        { name: output, partitions: 1 },
+      ]);
+      const builder = new StreamsBuilder();
+      // Values must be 8-byte longs: the 1-byte ones fail to deserialize and are dropped by the handler.
+      builder
+        .stream(input, Consumed.with(Serdes.String(), Serdes.Long()))
+        .groupByKey()
+        .count(Materialized.as('m2-store'))
+        .toStream()
+        .to(output, Produced.with(Serdes.String(), Serdes.Long()));
+      const streams = new KafkaStreams(
+        builder.build(),
+        {
+          'application.id': app,
+          'metrics.recording.level': level,
+          'deserialization.exception.handler': new LogAndContinueExceptionHandler(),
+        },
+        { backend: broker },
+      );
+      await streams.start();
+      try {
+        await produceStrings(broker, input, 1, [
+          { key: 'a', value: '\u0000'.repeat(7) + '\u0005' },
+          { key: 'b', value: 'x' },
+          { key: 'a', value: '\u0000'.repeat(7) + '\u0007' },
+          { key: 'c', value: 'y' },
+        ]);
+        const total = () => sum(find(streams.metrics(), 'stream-task-metrics', 'dropped-records-total'));
+        await waitFor('2 records dropped', () => total() >= 2, 10_000);
+        await waitFor(
+          '2 records processed',
+          () => sum(find(streams.metrics(), 'stream-task-metrics', 'process-total')) >= 2,
+        );
+        const metrics = streams.metrics();
+        assert.equal(total(), 2);
+        assert.ok((find(metrics, 'stream-task-metrics', 'dropped-records-rate')[0].value as number) > 0);
+        return metrics.filter((m) => m.group === 'stream-state-metrics' && m.tags['in-memory-state-id'] === 'm2-store');
+      } finally {
+        await streams.close();
+      }
+    };
+    const info = await run('INFO');
+    assert.deepEqual(info.map((m) => m.name).sort(), ['restore-rate', 'restore-total']);
+    const debug = await run('DEBUG');
+    const rateOf = (name: string) => debug.find((m) => m.name === name)?.value as number;
+    assert.ok(rateOf('put-rate') > 0, 'put-rate');
+    assert.ok(rateOf('get-rate') > 0, 'get-rate');
+    assert.equal(rateOf('delete-rate'), 0);
   });
 });

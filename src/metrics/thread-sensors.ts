@@ -3,8 +3,14 @@
  * batch: never per record), read by StreamsMetricsReader. Plain fields so the increments stay as cheap as a
  * property write.
  */
+import { meterStore, type StoreOperationCounts } from './metered-store.ts';
+
 export class StreamThreadSensors {
   readonly startMs = Date.now();
+  /** metrics.recording.level DEBUG or TRACE: stores are metered (put-rate, get-rate, ...), as in Kafka Streams. */
+  debug = false;
+  /** Task id → store name → its operation counts (only at DEBUG). */
+  readonly storeOperations = new Map<string, Map<string, StoreOperationCounts>>();
   pollTotal = 0;
   commitTotal = 0;
   commitLatencyTotalMs = 0;
@@ -16,6 +22,12 @@ export class StreamThreadSensors {
   readonly restoredByStore = new Map<string, number>();
   /** Input partition key (topic:partition) → its high watermark from the latest fetch (for records-lag). */
   readonly highWatermarks = new Map<string, number>();
+
+  /** At DEBUG, meters the stores of a new task (replacing any counts of an earlier task with that id). */
+  meterTaskStores(taskId: string, stores: readonly { readonly name: string }[]): void {
+    if (!this.debug) return;
+    this.storeOperations.set(taskId, new Map(stores.map((store) => [store.name, meterStore(store)])));
+  }
 
   recordRestored(storeName: string, count: number): void {
     this.restoredByStore.set(storeName, (this.restoredByStore.get(storeName) ?? 0) + count);

@@ -185,6 +185,7 @@ export class StreamThread {
     this.index = options.index;
     this.#eos = options.config.processingGuarantee === 'exactly_once_v2';
     this.#taskTimeoutMs = options.config.values['task.timeout.ms'] as number;
+    this.sensors.debug = options.config.values['metrics.recording.level'] !== 'INFO';
     this.#repartitionTopics = new Set(
       options.topology.internalTopics.filter((t) => t.kind === 'repartition').map((t) => t.name),
     );
@@ -785,6 +786,7 @@ export class StreamThread {
       (tp) => tp.partition === id.partition && sources.includes(tp.topic),
     );
     const task = this.#options.topology.createTask(id, environment, inputPartitions);
+    this.sensors.meterTaskStores(taskIdString(id), task.stores);
     const persistentStores = task.stores.filter((s): s is StateStoreHandle & PersistentStoreHandle =>
       isPersistentStore(s),
     );
