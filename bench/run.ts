@@ -773,15 +773,15 @@ async function mustRun(pending: ReturnType<typeof runJavaBench>, what: string): 
   return run.result;
 }
 
+/** The line that says why a child failed: the last one naming an error, else the last line. */
 function lastLine(text: string): string {
-  return (
-    text
-      .trim()
-      .split('\n')
-      .filter((l) => l.trim())
-      .at(-1)
-      ?.slice(0, 160) ?? 'no output'
-  );
+  const lines = text
+    .trim()
+    .split('\n')
+    .filter((l) => l.trim());
+  // Node ends a crash with its version line; the error is above it.
+  const error = lines.findLast((l) => /error|failed|exception/i.test(l));
+  return (error ?? lines.at(-1))?.trim().slice(0, 200) ?? 'no output';
 }
 
 await main();
