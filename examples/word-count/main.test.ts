@@ -16,4 +16,6 @@ test('npm start counts the demo words on the embedded broker and exits 0', () =>
   const answer = /^query server: GET \/stores\/counts-store\/keys\/kafka -> 200 (.*)$/m.exec(stdout);
   assert.ok(answer, `no query server answer in:\n${stdout}`);
   assert.equal(JSON.parse(answer[1]).value, EXPECTED_DEMO_COUNTS.kafka);
+  // Its dashboard served the snapshot of the running app: 2 partitions x 2 sub-topologies = 4 tasks.
+  assert.match(stdout, /^dashboard: http:\/\/127\.0\.0\.1:\d+\/ \(state RUNNING, 4 tasks\)$/m);
 });

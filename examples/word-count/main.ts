@@ -10,7 +10,13 @@
  */
 
 import type { KafkaBackend } from '../../src/index.ts';
-import { defaultEmbeddedBroker, KafkaStreams, QueryServer, TopicExistsError } from '../../src/index.ts';
+import {
+  defaultEmbeddedBroker,
+  KafkaStreams,
+  QueryServer,
+  StreamsDashboard,
+  TopicExistsError,
+} from '../../src/index.ts';
 import { partitionForKey } from '../../src/kafka/partitioner.ts';
 import { PlatformaticBackend } from '../../src/kafka/platformatic/platformatic-backend.ts';
 import { buildWordCountTopology, WORD_COUNT_INPUT, WORD_COUNT_OUTPUT, WORD_COUNT_STORE, words } from './topology.ts';
@@ -59,6 +65,9 @@ async function main(): Promise<void> {
   streams.closeOnSignals();
   const server = new QueryServer(streams, { port: Number(process.env.QUERY_PORT ?? 0), host: '127.0.0.1' });
   const port = await server.start();
+  // The live dashboard (topology, tasks, rates, lag) on DASHBOARD_PORT, default a free port.
+  const dashboard = new StreamsDashboard(streams, { port: Number(process.env.DASHBOARD_PORT ?? 0) });
+  await dashboard.start();
   const started = Date.now();
   await streams.start();
 
@@ -80,13 +89,18 @@ async function main(): Promise<void> {
   const queryPath = `/stores/${WORD_COUNT_STORE}/keys/kafka`;
   const answer = await fetch(`http://127.0.0.1:${port}${queryPath}`, { signal: AbortSignal.timeout(5_000) });
   console.log(`\nquery server: GET ${queryPath} -> ${answer.status} ${await answer.text()}`);
+  const snapshot = await fetch(`${dashboard.url}dashboard.json`, { signal: AbortSignal.timeout(5_000) });
+  const { state, threads } = (await snapshot.json()) as { state: string; threads: { activeTasks: unknown[] }[] };
+  const tasks = threads.reduce((n, t) => n + t.activeTasks.length, 0);
+  console.log(`dashboard: ${dashboard.url} (state ${state}, ${tasks} tasks)`);
   if (process.argv.includes('--serve')) {
     console.log(
-      `serving queries on http://127.0.0.1:${port} (try ${queryPath}, /stores/${WORD_COUNT_STORE}/all); Ctrl-C stops`,
+      `serving queries on http://127.0.0.1:${port} (try ${queryPath}, /stores/${WORD_COUNT_STORE}/all) and the dashboard on ${dashboard.url}; Ctrl-C stops`,
     );
     await new Promise(() => {}); // closeOnSignals closes the client and exits
   }
   await server.close();
+  await dashboard.close();
   await streams.close();
   if (servers) await backend.close();
 
