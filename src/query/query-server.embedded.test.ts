@@ -54,7 +54,7 @@ describe('QueryServer on the embedded broker (no application.server)', () => {
       { 'application.id': uniqueName('users-app'), 'commit.interval.ms': 100, 'poll.ms': 50 },
       { backend },
     );
-    server = new QueryServer(streams, { port: 0, host: '127.0.0.1' });
+    server = new QueryServer({ streams, port: 0, host: '127.0.0.1' });
     url = `http://127.0.0.1:${await server.start()}`;
     await streams.start();
     const producer = await backend.createProducer();

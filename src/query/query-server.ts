@@ -5,7 +5,7 @@
  *
  * ```ts
  * const streams = new KafkaStreams(topology, { 'application.id': 'wc', 'application.server': 'localhost:7070' });
- * const server = new QueryServer(streams);   // listens on application.server's port (or { port })
+ * const server = new QueryServer(streams);   // listens on application.server's port (or { port }); also new QueryServer({ streams, port })
  * await server.start();
  * await streams.start();
  * // curl localhost:7070/stores/counts/keys/kafka → {"store":"counts","key":"kafka","value":3,...}
@@ -93,9 +93,21 @@ export class QueryServer {
   /** Connections to the other instances are kept open between forwarded queries. */
   readonly #agent = new Agent({ keepAlive: true, maxSockets: 16 });
 
-  constructor(streams: QueryableStreams, options: QueryServerOptions = {}) {
+  /** `new QueryServer(streams, { port })`, or `new QueryServer({ streams, port })`. */
+  constructor(streams: QueryableStreams, options?: QueryServerOptions);
+  constructor(options: QueryServerOptions & { readonly streams: QueryableStreams });
+  constructor(
+    first: QueryableStreams | (QueryServerOptions & { readonly streams: QueryableStreams }),
+    options: QueryServerOptions = {},
+  ) {
+    const streams = INTERACTIVE_QUERIES in first ? first : first.streams;
+    if (streams === undefined || typeof streams[INTERACTIVE_QUERIES] !== 'function') {
+      throw new TypeError(
+        'QueryServer needs a KafkaStreams: new QueryServer(streams, { port }) or new QueryServer({ streams, port })',
+      );
+    }
     this.#queries = streams[INTERACTIVE_QUERIES]();
-    this.#options = options;
+    this.#options = INTERACTIVE_QUERIES in first ? options : first;
   }
 
   /**
