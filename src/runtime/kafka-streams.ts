@@ -35,6 +35,7 @@ import { GlobalStreamThread } from './global-stream-thread.ts';
 import { prepareTopics, resolveSourcePatterns } from './internal-topic-manager.ts';
 import { isValidTransition, KafkaStreamsState, type StateListener } from './kafka-streams-state.ts';
 import { isBuiltTopology, resolveTopology, type TopologyInput } from './resolve-topology.ts';
+import type { StandbyUpdateListener } from './standby-update-listener.ts';
 import { StateDirectory } from './state-directory.ts';
 import type { StateRestoreListener } from './state-restore-listener.ts';
 import { newProcessId, StreamThread, type ThreadMetadata } from './stream-thread.ts';
@@ -73,6 +74,7 @@ export class KafkaStreams {
   #threadFactory: ((index: number) => StreamThread) | undefined;
   #patternTimer: NodeJS.Timeout | undefined;
   #restoreListener: StateRestoreListener | undefined;
+  #standbyUpdateListener: StandbyUpdateListener | undefined;
   #startWaiters: { resolve: () => void; reject: (error: Error) => void } | undefined;
   #error: Error | undefined;
   #shutdownPromise: Promise<void> | undefined;
@@ -91,9 +93,6 @@ export class KafkaStreams {
 
   constructor(topology: TopologyInput, config: StreamsConfigProperties, options: KafkaStreamsOptions = {}) {
     this.#config = resolveStreamsConfig(config);
-    if (this.#config.values['num.standby.replicas'] !== 0) {
-      console.warn('tributary: num.standby.replicas is not supported yet and is ignored (no standby tasks are kept)');
-    }
     this.#productionHandler = toProductionHandler(this.#config.values['production.exception.handler']);
     // Built here, as Java does in the constructor: topology mistakes throw at once, naming the problem.
     this.#topology = resolveTopology(topology, this.#config.values);
@@ -163,6 +162,14 @@ export class KafkaStreams {
       throw new StreamsException('setGlobalStateRestoreListener must be called before start()');
     }
     this.#restoreListener = listener;
+  }
+
+  /** Reports how standby tasks keep their stores current (Java's setStandbyUpdateListener; before start). */
+  setStandbyUpdateListener(listener: StandbyUpdateListener): void {
+    if (this.#state !== KafkaStreamsState.CREATED) {
+      throw new StreamsException('setStandbyUpdateListener must be called before start()');
+    }
+    this.#standbyUpdateListener = listener;
   }
 
   /** Decides what happens when a stream thread dies of an error. Default: SHUTDOWN_CLIENT (Kafka Streams 4.x). */
@@ -338,6 +345,7 @@ export class KafkaStreams {
         productionExceptionHandler: productionHandler,
         globalStore: (name) => this.#globalThread?.store(name),
         restoreListener: () => this.#restoreListener,
+        standbyUpdateListener: () => this.#standbyUpdateListener,
         stateDirectory: this.#stateDirectory,
         onStateChange: () => this.#onThreadStateChange(),
         onFailure: (thread, error) => this.#onThreadFailure(thread, error, factory),

@@ -57,6 +57,7 @@ import {
   PROTOCOL_VERSION,
 } from './assignment-protocol.ts';
 import { deleteOffsetCheckpoint, readOffsetCheckpoint, writeOffsetCheckpoint } from './offset-checkpoint.ts';
+import type { StandbySuspendReason, StandbyUpdateListener } from './standby-update-listener.ts';
 import type { StateDirectory } from './state-directory.ts';
 import type { StateRestoreListener } from './state-restore-listener.ts';
 import type { ResolvedStreamsConfig } from './streams-config.ts';
@@ -87,6 +88,8 @@ export interface StreamThreadOptions {
   readonly productionExceptionHandler: ProductionExceptionHandler;
   /** The listener set with KafkaStreams.setGlobalStateRestoreListener, if any. */
   readonly restoreListener?: () => StateRestoreListener | undefined;
+  /** The listener set with KafkaStreams.setStandbyUpdateListener, if any. */
+  readonly standbyUpdateListener?: () => StandbyUpdateListener | undefined;
   /** The instance's global stores (kept by its global stream thread), for processors of every task. */
   readonly globalStore?: (name: string) => StateStoreHandle | undefined;
   /** The instance's state directory: locked by the first persistent store, and hands tasks between its threads. */
@@ -115,6 +118,28 @@ interface ActiveTask {
   processed: number;
   droppedRecords: number;
   readonly createdMs: number;
+  /** A promoted standby: changelog partition key → the next offset its store needs (restore starts there). */
+  readonly standbyPositions?: ReadonlyMap<string, number>;
+}
+
+/**
+ * A standby replica of a stateful task (num.standby.replicas): the task's stores, never initialized nor fed
+ * input; its logged stores follow their changelogs (Java's StandbyTask), so that it can become active after
+ * restoring only a short tail. Unlogged stores stay empty, as in Kafka Streams.
+ */
+interface StandbyTask {
+  readonly idString: string;
+  readonly task: StreamTask;
+  /** Changelog partition key → the store it feeds, the next offset to apply, the end offset last seen. */
+  readonly changelogs: Map<
+    string,
+    { partition: TopicPartition; store: StateStoreHandle; position: number; endOffset: number }
+  >;
+  readonly persistentStores: readonly PersistentStoreHandle[];
+  /** Records written into the stores since this standby was created. */
+  updated: number;
+  /** Set when promoted: skipped records are counted on the active task from then on. */
+  promotedTo?: ActiveTask;
 }
 
 export interface TaskMetadata {
@@ -131,6 +156,16 @@ export interface ThreadMetadata {
   readonly threadName: string;
   readonly threadState: StreamThreadState;
   readonly activeTasks: readonly TaskMetadata[];
+  /** Standby replicas kept by this thread (num.standby.replicas): no processing, their stores follow the changelogs. */
+  readonly standbyTasks: readonly StandbyTaskMetadata[];
+}
+
+export interface StandbyTaskMetadata {
+  readonly taskId: string;
+  /** The changelog partitions followed, with the next offset to apply and the end offset last seen. */
+  readonly changelogs: readonly { topic: string; partition: number; position: number; endOffset: number }[];
+  /** Changelog records written into the stores since this instance created the standby. */
+  readonly updatedRecords: number;
 }
 
 const RESTORE_POLL_MS = 10;
@@ -154,6 +189,14 @@ export class StreamThread {
   readonly #partitionOwner = new Map<string, ActiveTask>();
   /** Changelog partition key → the restoring task. */
   readonly #restoringPartitions = new Map<string, ActiveTask>();
+  /** Standby tasks by id, and by the changelog partitions they follow (read by their own fetcher). */
+  readonly #standbys = new Map<string, StandbyTask>();
+  readonly #standbyPartitions = new Map<string, StandbyTask>();
+  #standbyFetcher: Fetcher | undefined;
+  /** The standby fetch in flight: it runs beside the loop, and its records are applied when it resolves. */
+  #standbyPoll: Promise<void> | undefined;
+  #standbyRetryAtMs = 0;
+  #lastStandbyCheckpointMs = Date.now();
   /** Serializes commits, revocations and assignments (they interleave at awaits). */
   #lock: Promise<void> = Promise.resolve();
   #lastCommitMs = Date.now();
@@ -233,6 +276,15 @@ export class StreamThread {
         processedRecords: t.processed,
         droppedRecords: t.droppedRecords,
       })),
+      standbyTasks: [...this.#standbys.values()].map((s) => ({
+        taskId: s.idString,
+        changelogs: [...s.changelogs.values()].map((c) => ({
+          ...c.partition,
+          position: c.position,
+          endOffset: c.endOffset,
+        })),
+        updatedRecords: s.updated,
+      })),
     };
   }
 
@@ -298,10 +350,16 @@ export class StreamThread {
         const tasks = [...this.#tasks.values()];
         if (!this.#dirty) await this.#checkpointTasks(tasks).catch(() => {});
         for (const active of tasks) this.#closeTask(active, !this.#dirty);
+        for (const standby of [...this.#standbys.values()]) await this.#closeStandby(standby, !this.#dirty, 'MIGRATED');
       });
     } finally {
       await this.#options.stateDirectory?.whenTasksClosed();
-      await Promise.allSettled([this.#fetcher?.close(), this.#restoreFetcher?.close(), this.#producer?.close()]);
+      await Promise.allSettled([
+        this.#fetcher?.close(),
+        this.#restoreFetcher?.close(),
+        this.#standbyFetcher?.close(),
+        this.#producer?.close(),
+      ]);
       this.#setState('DEAD');
     }
   }
@@ -366,6 +424,7 @@ export class StreamThread {
           version: PROTOCOL_VERSION,
           processId: this.#options.processId,
           previousTasks: [...this.#tasks.keys()],
+          standbyTasks: [...this.#standbys.keys()],
           endpoint: config.applicationServer,
           errorCode: this.#requestApplicationShutdown ? AssignorError.SHUTDOWN_REQUESTED : AssignorError.NONE,
         }),
@@ -373,6 +432,8 @@ export class StreamThread {
         applicationId: topology.applicationId,
         subtopologies: this.#options.subtopologies,
         copartitionGroups: topology.copartitionGroups,
+        numStandbyReplicas: config.values['num.standby.replicas'] as number,
+        statefulSubtopologies: topology.subtopologies.filter((s) => s.changelogs.size > 0).map((s) => s.id),
       }),
       onRevoked: (partitions) => this.#onRevoked(partitions),
       onAssigned: (assignment) => this.#onAssigned(assignment),
@@ -393,6 +454,7 @@ export class StreamThread {
     const collector = this.#collector!;
 
     if (this.#restoringPartitions.size > 0) await this.#restoreStep();
+    this.#pollStandbys();
 
     let runningCount = 0;
     let buffered = false;
@@ -427,6 +489,10 @@ export class StreamThread {
     }
     if (Date.now() - this.#lastCommitMs >= this.#config.commitIntervalMs) {
       await this.#withLock(() => this.#commitOrHandleMigration());
+    }
+    if (this.#standbys.size > 0 && Date.now() - this.#lastStandbyCheckpointMs >= this.#config.commitIntervalMs) {
+      this.#lastStandbyCheckpointMs = Date.now();
+      await this.#withLock(() => this.#checkpointStandbys([...this.#standbys.values()])).catch(() => {});
     }
     // A macrotask turn, so heartbeats and timers run even when fetches resolve at once.
     await new Promise<void>((resolve) => setImmediate(resolve));
@@ -705,12 +771,22 @@ export class StreamThread {
       const unassigned = [...this.#tasks.values()].filter((active) => !assigned.has(active.idString));
       if (!this.#dirty) await this.#checkpointTasks(unassigned).catch(() => {});
       for (const active of unassigned) this.#closeTask(active, true);
+      const standbyIds = new Set(info.standbyTasks ?? []);
+      for (const standby of [...this.#standbys.values()]) {
+        if (!standbyIds.has(standby.idString) && !assigned.has(standby.idString))
+          await this.#closeStandby(standby, !this.#dirty, 'MIGRATED');
+      }
       const created: ActiveTask[] = [];
       for (const idString of info.activeTasks) {
         const existing = this.#tasks.get(idString);
         if (existing !== undefined) {
           existing.phase = 'running';
           this.#registerPartitions(existing);
+          continue;
+        }
+        const promoted = this.#promoteStandby(idString, assignment);
+        if (promoted !== undefined) {
+          created.push(promoted);
           continue;
         }
         try {
@@ -730,6 +806,13 @@ export class StreamThread {
       const running = resumed.filter((a) => !a.paused).flatMap((a) => a.task.inputPartitions);
       if (running.length > 0) this.#fetcher!.resume(running);
       if (created.length > 0) await this.#prepareNewTasks(created);
+      try {
+        await this.#createStandbys([...standbyIds].filter((id) => !this.#standbys.has(id) && !assigned.has(id)));
+      } catch (error) {
+        this.#assignmentError ??= asError(error);
+        this.#wake?.();
+        return;
+      }
       this.#lastCommitMs = Date.now();
       if (this.#restoringPartitions.size === 0) this.#setStateIfAlive('RUNNING');
     });
@@ -737,6 +820,8 @@ export class StreamThread {
 
   /** Another thread of this instance was assigned a task this one still holds: close it cleanly, checkpointed. */
   async #handOver(idString: string): Promise<void> {
+    const standby = this.#standbys.get(idString);
+    if (standby !== undefined) return this.#closeStandby(standby, !this.#dirty, 'MIGRATED');
     const active = this.#tasks.get(idString);
     if (active === undefined) return;
     if (!this.#dirty && active.phase !== 'running') await this.#checkpointTasks([active]).catch(() => {});
@@ -831,6 +916,12 @@ export class StreamThread {
     for (const active of created) {
       if (active.persistentStores.length === 0) continue;
       const file = checkpointFileOf(active);
+      if (active.standbyPositions !== undefined) {
+        // A promoted standby's stores hold exactly its changelogs up to its positions (read_committed under
+        // exactly-once): no checkpoint is needed, and nothing must be wiped.
+        if (this.#eos) deleteOffsetCheckpoint(file);
+        continue;
+      }
       const checkpoint = readOffsetCheckpoint(file);
       if (this.#eos) {
         // No checkpoint under exactly-once means no clean close: the logged stores may hold aborted writes.
@@ -873,7 +964,10 @@ export class StreamThread {
         const earliestOffset = earliest.get(key) ?? 0;
         let startingOffset = earliestOffset;
         const checkpointed = checkpoints.get(active)?.get(key);
-        if (checkpointed !== undefined && isPersistentStore(store)) {
+        const fromStandby = active.standbyPositions?.get(key);
+        if (fromStandby !== undefined) {
+          startingOffset = Math.max(earliestOffset, fromStandby);
+        } else if (checkpointed !== undefined && isPersistentStore(store)) {
           if (checkpointed.offset + 1 > endOffset) {
             // The changelog is shorter than the checkpoint says (recreated, or the checkpoint is foreign): the
             // store cannot be trusted. Java wipes it on OffsetOutOfRange; so do we.
@@ -939,6 +1033,249 @@ export class StreamThread {
       );
       if (this.#restoringPartitions.size === 0) this.#setStateIfAlive('RUNNING');
     }
+  }
+
+  // ---------------------------------------------------------------------------------------------- standbys
+
+  /**
+   * Creates the standby tasks this thread was given: their stores are opened, positioned (a persistent store
+   * continues after its checkpoint; the others read their changelog from the start) and then follow the
+   * changelogs through the standby fetcher. Call under the lock.
+   */
+  async #createStandbys(idStrings: readonly string[]): Promise<void> {
+    if (idStrings.length === 0) return;
+    const created: StandbyTask[] = [];
+    for (const idString of idStrings) {
+      await this.#options.stateDirectory?.claimTask(idString, this, () => this.#handOver(idString));
+      const id = parseTaskId(idString);
+      const sources = this.#options.subtopologies.find((s) => s.id === id.subtopology)?.sourceTopics ?? [];
+      const counts = this.#options.partitionCounts;
+      const inputPartitions = sources
+        .filter((topic) => id.partition < (counts.get(topic) ?? Number.POSITIVE_INFINITY))
+        .map((topic) => ({ topic, partition: id.partition }));
+      let standby: StandbyTask;
+      const environment: TaskEnvironment = {
+        collector: this.#collector!,
+        now: () => Date.now(),
+        config: this.#config.values,
+        globalStore: this.#options.globalStore,
+        onSkippedRecord: () => {
+          if (standby.promotedTo !== undefined) standby.promotedTo.droppedRecords++;
+        },
+      };
+      const task = this.#options.topology.createTask(id, environment, inputPartitions);
+      const persistentStores = task.stores.filter((s): s is StateStoreHandle & PersistentStoreHandle =>
+        isPersistentStore(s),
+      );
+      if (persistentStores.length > 0) {
+        try {
+          this.#options.stateDirectory?.lock();
+        } catch (error) {
+          task.close();
+          throw error;
+        }
+      }
+      standby = { idString, task, changelogs: new Map(), persistentStores, updated: 0 };
+      this.#standbys.set(idString, standby);
+      created.push(standby);
+    }
+
+    const logged = created.flatMap((standby) =>
+      standby.task.stores
+        .filter((store) => store.changelogTopic !== undefined)
+        .map((store) => ({
+          standby,
+          store,
+          partition: { topic: store.changelogTopic as string, partition: standby.task.id.partition },
+        })),
+    );
+    const listed = await this.#options.backend.admin.listOffsets(
+      logged.flatMap((c) => [
+        { ...c.partition, spec: 'earliest' as const },
+        { ...c.partition, spec: 'latest' as const },
+      ]),
+      { isolationLevel: this.#eos ? 'read_committed' : 'read_uncommitted' },
+    );
+    const checkpoints = new Map<StandbyTask, Map<string, TopicPartitionOffset>>();
+    for (const standby of created) {
+      if (standby.persistentStores.length === 0) continue;
+      const checkpoint = readOffsetCheckpoint(checkpointFileOf(standby));
+      // Under exactly-once, no checkpoint means no clean close: the store may hold aborted writes of its time
+      // as an active task. A standby writes only committed records, so its own checkpoints are kept.
+      if (this.#eos && checkpoint.size === 0)
+        for (const store of standby.persistentStores) if (store.changelogTopic !== undefined) store.wipe();
+      checkpoints.set(standby, checkpoint);
+    }
+    const fetcher = this.#standbyFetcherOf();
+    fetcher.assign(
+      [...this.#standbyPartitions.values()]
+        .flatMap((s) => [...s.changelogs.values()].map((c) => c.partition))
+        .concat(logged.map((c) => c.partition)),
+    );
+    logged.forEach(({ standby, store, partition }, i) => {
+      const earliest = listed[2 * i]?.offset ?? 0;
+      const endOffset = listed[2 * i + 1]?.offset ?? 0;
+      const key = topicPartitionKey(partition);
+      let position = earliest;
+      const checkpointed = checkpoints.get(standby)?.get(key);
+      if (checkpointed !== undefined && isPersistentStore(store)) {
+        if (checkpointed.offset + 1 > endOffset) store.wipe();
+        else position = Math.max(earliest, checkpointed.offset + 1);
+      }
+      standby.changelogs.set(key, { partition, store, position, endOffset });
+      this.#standbyPartitions.set(key, standby);
+      fetcher.seek(partition, position);
+      this.#options.standbyUpdateListener?.()?.onUpdateStart?.(partition, store.name, position);
+    });
+  }
+
+  #standbyFetcherOf(): Fetcher {
+    this.#standbyFetcher ??= this.#options.backend.createFetcher({
+      clientId: `${this.name}-standby-consumer`,
+      isolationLevel: this.#eos ? 'read_committed' : 'read_uncommitted',
+      autoOffsetReset: 'earliest',
+      maxWaitMs: this.#config.pollMs,
+    });
+    return this.#standbyFetcher;
+  }
+
+  /**
+   * Starts a standby fetch unless one is in flight. It is not awaited: standbys never delay processing. Its
+   * records are written into the standbys' stores when it resolves (skipping partitions closed or promoted
+   * meanwhile, and records before a partition's position).
+   */
+  #pollStandbys(): void {
+    const fetcher = this.#standbyFetcher;
+    if (fetcher === undefined || this.#standbyPoll !== undefined || this.#standbyPartitions.size === 0) return;
+    if (Date.now() < this.#standbyRetryAtMs) return;
+    this.#standbyPoll = fetcher
+      .poll()
+      .then(
+        (batches) => this.#applyStandbyBatches(batches),
+        () => {
+          // A changelog not created yet or a broker moving: standbys wait and try again; processing goes on.
+          this.#standbyRetryAtMs = Date.now() + 1_000;
+        },
+      )
+      .finally(() => {
+        this.#standbyPoll = undefined;
+      });
+  }
+
+  #applyStandbyBatches(batches: readonly FetchedBatch[]): void {
+    for (const batch of batches) {
+      const key = topicPartitionKey(batch);
+      const standby = this.#standbyPartitions.get(key);
+      const entry = standby?.changelogs.get(key);
+      if (standby === undefined || entry === undefined) continue;
+      entry.endOffset = Math.max(entry.endOffset, batch.highWatermark);
+      let records = batch.records;
+      if (records.length > 0 && records[0].offset < entry.position)
+        records = records.filter((r) => r.offset >= entry.position);
+      if (records.length === 0) continue;
+      entry.store.restoreBatch(records);
+      entry.position = records[records.length - 1].offset + 1;
+      standby.updated += records.length;
+      this.#options
+        .standbyUpdateListener?.()
+        ?.onBatchLoaded?.(
+          entry.partition,
+          entry.store.name,
+          standby.idString,
+          entry.position - 1,
+          records.length,
+          entry.endOffset,
+        );
+    }
+  }
+
+  /** Writes the `.checkpoint` of standbys with persistent, logged stores: the last changelog offset applied. */
+  async #checkpointStandbys(standbys: readonly StandbyTask[]): Promise<void> {
+    for (const standby of standbys) {
+      const stores = standby.persistentStores.filter((s) => s.changelogTopic !== undefined);
+      if (stores.length === 0) continue;
+      const positions = stores.map((store) => standby.changelogs.get(changelogKey(store, standby.task.id))?.position);
+      await Promise.all(stores.map((s) => s.whenWritten()));
+      const entries: TopicPartitionOffset[] = [];
+      stores.forEach((store, i) => {
+        const position = positions[i];
+        if (position !== undefined && position > 0)
+          entries.push({
+            topic: store.changelogTopic as string,
+            partition: standby.task.id.partition,
+            offset: position - 1,
+          });
+      });
+      writeOffsetCheckpoint(checkpointFileOf(standby), entries);
+    }
+  }
+
+  /** Closes a standby (checkpointed first when `checkpoint`), and stops following its changelogs. */
+  async #closeStandby(standby: StandbyTask, checkpoint: boolean, reason: StandbySuspendReason): Promise<void> {
+    if (this.#standbys.get(standby.idString) !== standby) return;
+    this.#forgetStandby(standby, reason);
+    try {
+      if (checkpoint) await this.#checkpointStandbys([standby]).catch(() => {});
+      standby.task.close();
+    } catch {
+      // Its state is a copy: nothing is lost when it fails to close cleanly.
+    } finally {
+      this.#options.stateDirectory?.releaseTask(
+        standby.idString,
+        this,
+        Promise.all(standby.persistentStores.map((s) => s.whenClosed())).then(() => {}),
+      );
+    }
+  }
+
+  #forgetStandby(standby: StandbyTask, reason: StandbySuspendReason): void {
+    this.#standbys.delete(standby.idString);
+    for (const [key, entry] of standby.changelogs) {
+      this.#standbyPartitions.delete(key);
+      this.#options
+        .standbyUpdateListener?.()
+        ?.onUpdateSuspended?.(entry.partition, entry.store.name, entry.position, entry.endOffset, reason);
+    }
+    this.#standbyFetcher?.assign(
+      [...this.#standbyPartitions.values()].flatMap((s) => [...s.changelogs.values()].map((c) => c.partition)),
+    );
+  }
+
+  /**
+   * The thread holds `idString` as a standby and is now its active: the standby's task becomes the active one,
+   * keeping its stores, and restores only what the changelogs have beyond the standby's positions.
+   */
+  #promoteStandby(idString: string, assignment: MemberAssignment): ActiveTask | undefined {
+    const standby = this.#standbys.get(idString);
+    if (standby === undefined) return undefined;
+    const id = standby.task.id;
+    const sources = this.#options.subtopologies.find((s) => s.id === id.subtopology)?.sourceTopics ?? [];
+    const assigned = assignment.partitions
+      .filter((tp) => tp.partition === id.partition && sources.includes(tp.topic))
+      .map(topicPartitionKey)
+      .sort();
+    const mine = standby.task.inputPartitions.map(topicPartitionKey).sort();
+    if (assigned.join() !== mine.join()) {
+      // Its input partitions were guessed otherwise (pattern sources): build the active task afresh.
+      return undefined;
+    }
+    this.#forgetStandby(standby, 'PROMOTED');
+    const active: ActiveTask = {
+      idString,
+      task: standby.task,
+      phase: 'restoring',
+      restoring: new Map(),
+      persistentStores: standby.persistentStores,
+      paused: true,
+      processed: 0,
+      droppedRecords: 0,
+      createdMs: Date.now(),
+      standbyPositions: new Map([...standby.changelogs].map(([key, entry]) => [key, entry.position])),
+    };
+    standby.promotedTo = active;
+    this.#tasks.set(idString, active);
+    this.#registerPartitions(active);
+    return active;
   }
 
   #startProcessing(active: ActiveTask): void {
@@ -1016,8 +1353,12 @@ class TaskMigratedError extends StreamsException {
 }
 
 /** `<task directory>/.checkpoint`: the task directory is the parent of its stores' directories. */
-function checkpointFileOf(active: ActiveTask): string {
+function checkpointFileOf(active: { readonly persistentStores: readonly PersistentStoreHandle[] }): string {
   return join(dirname(active.persistentStores[0].directory), '.checkpoint');
+}
+
+function changelogKey(store: { readonly changelogTopic: string | undefined }, id: TaskId): string {
+  return topicPartitionKey({ topic: store.changelogTopic ?? '', partition: id.partition });
 }
 
 function parseTaskId(id: string): TaskId {

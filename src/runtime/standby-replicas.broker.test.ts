@@ -1,0 +1,189 @@
+/**
+ * Standby replicas (num.standby.replicas = 1) on a broker: two instances of a word count each keep a standby of
+ * the other's task; when one instance stops, the other becomes active for its task and restores only the short
+ * tail its standby had not read, not the whole changelog, and the counts go on exactly. Runs on the embedded
+ * broker and on real Kafka (TRIBUTARY_TEST_KAFKA; skipped without it).
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { Materialized } from '../dsl/materialized.ts';
+import { Produced } from '../dsl/produced.ts';
+import { StreamsBuilder } from '../dsl/streams-builder.ts';
+import type { KafkaBackend } from '../kafka/backend.ts';
+import { Serdes } from '../serdes/serdes.ts';
+import { Stores } from '../state/stores.ts';
+import { KafkaStreams } from './kafka-streams.ts';
+import type { StandbyUpdateListener } from './standby-update-listener.ts';
+import type { StreamsConfigProperties } from './streams-config.ts';
+import { RestoreCounter } from './test-support/persistent-count-app.ts';
+import {
+  countsReach,
+  maxCountPerKey,
+  produceStrings,
+  readTopic,
+  uniqueName,
+  waitFor,
+} from './test-support/runtime-harness.ts';
+import { testBackends } from './test-support/test-backends.ts';
+
+const PARTITIONS = 2;
+/** Many keys: stores log each key's latest value once per commit, so the changelog grows with the keys. */
+const KEYS = 1_000;
+
+function countTopology(input: string, output: string, persistent: boolean) {
+  const builder = new StreamsBuilder();
+  builder
+    .stream(input)
+    .groupByKey()
+    .count(
+      Materialized.as(persistent ? Stores.persistentKeyValueStore('counts') : Stores.inMemoryKeyValueStore('counts')),
+    )
+    .toStream()
+    .to(output, Produced.with(Serdes.String(), Serdes.Long()));
+  return builder.build();
+}
+
+function words(count: number, offset = 0): { key: string; value: string }[] {
+  return Array.from({ length: count }, (_, i) => ({ key: `k${(i + offset) % KEYS}`, value: `v${i + offset}` }));
+}
+
+function expectedCounts(total: number): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (let i = 0; i < total; i++) counts.set(`k${i % KEYS}`, (counts.get(`k${i % KEYS}`) ?? 0) + 1);
+  return counts;
+}
+
+class StandbyCounter implements StandbyUpdateListener {
+  loaded = 0;
+  promoted = 0;
+  onBatchLoaded(_p: unknown, _s: string, _t: string, _end: number, batchSize: number): void {
+    this.loaded += batchSize;
+  }
+  onUpdateSuspended(_p: unknown, _s: string, _o: number, _e: number, reason: string): void {
+    if (reason === 'PROMOTED') this.promoted++;
+  }
+}
+
+for (const target of testBackends) {
+  describe(`standby replicas on ${target.label}`, () => {
+    const backend: KafkaBackend | undefined = target.open();
+    const open: KafkaStreams[] = [];
+    const directories: string[] = [];
+    after(async () => {
+      await Promise.allSettled(open.map((s) => s.close({ timeoutMs: 10_000 })));
+      await backend?.close();
+      for (const directory of directories) rmSync(directory, { recursive: true, force: true });
+    });
+
+    function instance(app: string, input: string, output: string, persistent: boolean) {
+      const stateDir = mkdtempSync(join(tmpdir(), 'tributary-standby-'));
+      directories.push(stateDir);
+      const config: StreamsConfigProperties = {
+        'application.id': app,
+        'num.standby.replicas': 1,
+        'state.dir': stateDir,
+        'commit.interval.ms': 100,
+        'poll.ms': 50,
+        'session.timeout.ms': target.sessionTimeoutMs,
+        'heartbeat.interval.ms': 200,
+        'max.poll.interval.ms': 15_000,
+      };
+      const streams = new KafkaStreams(countTopology(input, output, persistent), config, { backend });
+      open.push(streams);
+      const restores = new RestoreCounter();
+      const standbys = new StandbyCounter();
+      streams.setGlobalStateRestoreListener(restores);
+      streams.setStandbyUpdateListener(standbys);
+      return { streams, restores, standbys, stateDir };
+    }
+
+    const tasksOf = (streams: KafkaStreams) => {
+      const [thread] = streams.metadataForLocalThreads();
+      return {
+        active: thread?.activeTasks.map((t) => t.taskId) ?? [],
+        standby: thread?.standbyTasks.map((t) => t.taskId) ?? [],
+      };
+    };
+
+    for (const persistent of [false, true]) {
+      it(`the survivor restores only the tail its standby missed, and counts on exactly (${persistent ? 'persistent' : 'in-memory'} store)`, async (t) => {
+        if (backend === undefined) return t.skip('no TRIBUTARY_TEST_KAFKA');
+        const [input, output, app] = [uniqueName('standby-in'), uniqueName('standby-out'), uniqueName('standby-app')];
+        await backend.admin.createTopics([
+          { name: input, partitions: PARTITIONS, replicationFactor: 1 },
+          { name: output, partitions: PARTITIONS, replicationFactor: 1 },
+        ]);
+        const a = instance(app, input, output, persistent);
+        const b = instance(app, input, output, persistent);
+        await Promise.all([a.streams.start(), b.streams.start()]);
+        await waitFor('each instance to hold one active task and the other one as a standby', () => {
+          const [ta, tb] = [tasksOf(a.streams), tasksOf(b.streams)];
+          return (
+            ta.active.length === 1 &&
+            tb.active.length === 1 &&
+            ta.standby.length === 1 &&
+            tb.standby.length === 1 &&
+            ta.standby[0] === tb.active[0] &&
+            tb.standby[0] === ta.active[0]
+          );
+        });
+
+        const first = 3_000;
+        await produceStrings(backend, input, PARTITIONS, words(first));
+        await readTopic(backend, output, PARTITIONS, (r) => countsReach(r, expectedCounts(first)));
+        // a's task: its changelog partition, and b's standby of it caught up with the changelog's end.
+        const [aTask] = tasksOf(a.streams).active;
+        const partition = Number(aTask.split('_')[1]);
+        const changelog = { topic: `${app}-counts-changelog`, partition };
+        const changelogEnd = async () =>
+          (await backend.admin.listOffsets([{ ...changelog, spec: 'latest' }]))[0].offset;
+        await waitFor(
+          'a to commit every count',
+          () => a.streams.processedRecords() + b.streams.processedRecords() >= first,
+        );
+        let end = await changelogEnd();
+        const deadline = Date.now() + 20_000;
+        for (;;) {
+          const standby = b.streams.metadataForLocalThreads()[0].standbyTasks.find((s) => s.taskId === aTask);
+          const position = standby?.changelogs[0]?.position ?? -1;
+          end = await changelogEnd();
+          if (position >= end && end > 0) break;
+          assert.ok(Date.now() < deadline, `b's standby of ${aTask} reached ${position} of ${end}`);
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        assert.ok(end >= 400, `the changelog partition holds ${end} records`);
+        assert.ok(b.standbys.loaded >= end, `b's standby loaded ${b.standbys.loaded} records`);
+        if (persistent) {
+          await waitFor('b to checkpoint its standby', () => existsSync(join(b.stateDir, app, aTask, '.checkpoint')));
+        }
+
+        const restoredBefore = b.restores.restored;
+        await a.streams.close({ timeoutMs: 10_000 });
+        await waitFor(
+          'b to own both tasks',
+          () => tasksOf(b.streams).active.length === PARTITIONS && b.streams.state() === 'RUNNING',
+          30_000,
+        );
+        assert.equal(b.standbys.promoted, 1, 'the standby was promoted, not rebuilt');
+        const restoredTail = b.restores.restored - restoredBefore;
+        assert.ok(
+          restoredTail < end / 10,
+          `b restored ${restoredTail} records after the failover; the changelog partition holds ${end}`,
+        );
+
+        t.diagnostic(
+          `changelog partition ${end} records; b's standby loaded ${b.standbys.loaded}; restored after failover ${restoredTail}`,
+        );
+        const second = 1_000;
+        await produceStrings(backend, input, PARTITIONS, words(second, first));
+        const expected = expectedCounts(first + second);
+        const out = await readTopic(backend, output, PARTITIONS, (r) => countsReach(r, expected));
+        assert.deepEqual(maxCountPerKey(out), expected);
+        await b.streams.close({ timeoutMs: 10_000 });
+      });
+    }
+  });
+}
