@@ -156,8 +156,8 @@ export type { CloseOptions, KafkaStreamsOptions, StreamsMetadata } from './runti
 export { KafkaStreams } from './runtime/kafka-streams.ts';
 export type { StateListener } from './runtime/kafka-streams-state.ts';
 export { KafkaStreamsState } from './runtime/kafka-streams-state.ts';
-export type { StateRestoreListener } from './runtime/state-restore-listener.ts';
 export type { StandbySuspendReason, StandbyUpdateListener } from './runtime/standby-update-listener.ts';
+export type { StateRestoreListener } from './runtime/state-restore-listener.ts';
 export type { StandbyTaskMetadata, TaskMetadata, ThreadMetadata } from './runtime/stream-thread.ts';
 export type { ProcessingGuarantee, StreamsConfig, StreamsConfigProperties } from './runtime/streams-config.ts';
 export { AT_LEAST_ONCE, EXACTLY_ONCE_V2 } from './runtime/streams-config.ts';
