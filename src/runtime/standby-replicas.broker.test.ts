@@ -13,6 +13,8 @@ import { Materialized } from '../dsl/materialized.ts';
 import { Produced } from '../dsl/produced.ts';
 import { StreamsBuilder } from '../dsl/streams-builder.ts';
 import type { KafkaBackend } from '../kafka/backend.ts';
+import { QueryableStoreTypes } from '../query/queryable-store-types.ts';
+import { StoreQueryParameters } from '../query/store-query-parameters.ts';
 import { Serdes } from '../serdes/serdes.ts';
 import { Stores } from '../state/stores.ts';
 import { KafkaStreams } from './kafka-streams.ts';
@@ -159,6 +161,22 @@ for (const target of testBackends) {
         if (persistent) {
           await waitFor('b to checkpoint its standby', () => existsSync(join(b.stateDir, app, aTask, '.checkpoint')));
         }
+
+        // b's standby answers stale queries for a's partition with a's counts.
+        const standbyCounts = b.streams.store(
+          StoreQueryParameters.fromNameAndType('counts', QueryableStoreTypes.keyValueStore<string, number>())
+            .withPartition(partition)
+            .enableStaleStores(),
+        );
+        const firstCounts = expectedCounts(first);
+        let answered = 0;
+        for (const [key, n] of firstCounts) {
+          const value = standbyCounts.get(key);
+          if (value === undefined) continue;
+          assert.equal(value, n, `standby count of ${key}`);
+          answered++;
+        }
+        assert.ok(answered > 0 && answered < KEYS, `the standby holds ${answered} of the ${KEYS} keys (one partition)`);
 
         const restoredBefore = b.restores.restored;
         await a.streams.close({ timeoutMs: 10_000 });

@@ -253,7 +253,8 @@ export class StreamThread {
 
   /**
    * The instances of store `name` in this thread's tasks, for interactive queries: the processing tasks', or
-   * with `stale` also those restoring or suspended by a rebalance (their data may be behind).
+   * with `stale` also those restoring or suspended by a rebalance, and the standby replicas (their data may be
+   * behind).
    */
   storesForQuery(name: string, stale: boolean): { partition: number; store: unknown }[] {
     const found: { partition: number; store: unknown }[] = [];
@@ -261,6 +262,13 @@ export class StreamThread {
       if (!stale && active.phase !== 'running') continue;
       const store = active.task.stores.find((s) => s.name === name);
       if (store !== undefined) found.push({ partition: active.task.id.partition, store });
+    }
+    // Standby replicas answer stale queries too (Java's enableStaleStores), as of the changelog they have read.
+    if (stale) {
+      for (const standby of this.#standbys.values()) {
+        const store = standby.task.stores.find((s) => s.name === name);
+        if (store !== undefined) found.push({ partition: standby.task.id.partition, store });
+      }
     }
     return found;
   }
