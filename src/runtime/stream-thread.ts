@@ -1171,6 +1171,19 @@ export class StreamThread {
   }
 
   #applyStandbyBatches(batches: readonly FetchedBatch[]): void {
+    this.#applyStandbyRecords(batches);
+    // Every record before the fetcher's position has now been applied; the position can be further on (past
+    // transaction markers under exactly-once, which carry no record), and the standby is as current as that.
+    const fetcher = this.#standbyFetcher!;
+    for (const standby of this.#standbys.values()) {
+      for (const entry of standby.changelogs.values()) {
+        const position = fetcher.position(entry.partition);
+        if (position !== undefined && position > entry.position) entry.position = position;
+      }
+    }
+  }
+
+  #applyStandbyRecords(batches: readonly FetchedBatch[]): void {
     for (const batch of batches) {
       const key = topicPartitionKey(batch);
       const standby = this.#standbyPartitions.get(key);
