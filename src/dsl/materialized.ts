@@ -5,7 +5,7 @@
  */
 import type { SerdeLike } from '../processor/internals/serde-like.ts';
 import type { KeyValueStoreSupplier } from '../state/store-builder.ts';
-import type { WindowStoreSupplier } from '../state/window-store-builder.ts';
+import { isWindowStoreSupplier, type WindowStoreSupplier } from '../state/window-store-builder.ts';
 import { validateName } from './named.ts';
 
 export interface Materialized<K, V> {
@@ -88,7 +88,7 @@ function materializedAs<K, V>(store: string | KeyValueStoreSupplier | WindowStor
 function materializedAs(
   store: string | KeyValueStoreSupplier | WindowStoreSupplier,
 ): MaterializedBuilder<unknown, unknown> {
-  if (typeof store === 'object' && store !== null && store.kind === 'in-memory-window')
+  if (isWindowStoreSupplier(store))
     return new MaterializedBuilder({ storeName: validateName(store.name, 'store'), windowStoreSupplier: store });
   if (typeof store === 'object' && store !== null && typeof store.name === 'string')
     return new MaterializedBuilder({ storeName: validateName(store.name, 'store'), storeSupplier: store });

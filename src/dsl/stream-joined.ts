@@ -5,7 +5,7 @@
  * stores log changes. Plain object or chained: `StreamJoined.with(keySerde, leftSerde, rightSerde).withStoreName('j')`.
  */
 import type { SerdeLike } from '../processor/internals/serde-like.ts';
-import type { WindowStoreSupplier } from '../state/window-store-builder.ts';
+import { isWindowStoreSupplier, type WindowStoreSupplier } from '../state/window-store-builder.ts';
 import { validateName } from './named.ts';
 
 export interface StreamJoined<K, V, VO> {
@@ -78,7 +78,7 @@ export class StreamJoinedBuilder<K, V, VO> implements StreamJoined<K, V, VO> {
 }
 
 function isStoreSupplier(value: unknown): value is WindowStoreSupplier {
-  return typeof value === 'object' && value !== null && (value as WindowStoreSupplier).kind === 'in-memory-window';
+  return isWindowStoreSupplier(value);
 }
 
 function streamJoinedWith<K, V, VO>(

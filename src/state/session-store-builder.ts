@@ -6,22 +6,27 @@
  */
 import type { SerdeLike } from '../processor/internals/serde-like.ts';
 import { InMemorySessionStore } from './in-memory-session-store.ts';
-import type { StoreBuilder } from './store-builder.ts';
+import { PersistentSessionStore } from './persistent-session-store.ts';
+import type { DslStoreType, StoreBuilder } from './store-builder.ts';
 
 /** Java's `windowstore.changelog.additional.retention.ms` default: slack for clock drift. */
 const DEFAULT_ADDITIONAL_RETENTION_MS = 86_400_000;
 
-/** How a session store is made (Java's `SessionBytesStoreSupplier`); only in-memory exists for now. */
+/** How a session store is made (Java's `SessionBytesStoreSupplier`): in memory, or persistent (LMDB under `state.dir`). */
 export interface SessionStoreSupplier {
   readonly name: string;
-  readonly kind: 'in-memory';
+  readonly kind: 'in-memory' | 'persistent';
   /** Milliseconds a session is kept after its end (measured in stream time). */
   readonly retentionPeriod: number;
 }
 
-export class SessionStoreBuilder<K, AGG> implements StoreBuilder<InMemorySessionStore<K, AGG>> {
+export class SessionStoreBuilder<K, AGG>
+  implements StoreBuilder<InMemorySessionStore<K, AGG> | PersistentSessionStore<K, AGG>>
+{
   readonly name: string;
   readonly supplier: SessionStoreSupplier;
+  /** True for a DSL store whose type the user did not choose: `default.dsl.store` decides (see withDslStoreType). */
+  readonly followsDefaultDslStore: boolean;
   readonly loggingEnabled: boolean;
   readonly keySerde: SerdeLike<K> | undefined;
   readonly valueSerde: SerdeLike<AGG> | undefined;
@@ -33,9 +38,11 @@ export class SessionStoreBuilder<K, AGG> implements StoreBuilder<InMemorySession
     valueSerde: SerdeLike<AGG> | undefined,
     loggingEnabled = true,
     logConfig: Readonly<Record<string, string>> = {},
+    followsDefaultDslStore = false,
   ) {
     this.name = supplier.name;
     this.supplier = supplier;
+    this.followsDefaultDslStore = followsDefaultDslStore;
     this.keySerde = keySerde;
     this.valueSerde = valueSerde;
     this.loggingEnabled = loggingEnabled;
@@ -64,11 +71,39 @@ export class SessionStoreBuilder<K, AGG> implements StoreBuilder<InMemorySession
   }
 
   withLoggingEnabled(config: Readonly<Record<string, string>> = {}): SessionStoreBuilder<K, AGG> {
-    return new SessionStoreBuilder(this.supplier, this.keySerde, this.valueSerde, true, config);
+    return new SessionStoreBuilder(
+      this.supplier,
+      this.keySerde,
+      this.valueSerde,
+      true,
+      config,
+      this.followsDefaultDslStore,
+    );
   }
 
   withLoggingDisabled(): SessionStoreBuilder<K, AGG> {
-    return new SessionStoreBuilder(this.supplier, this.keySerde, this.valueSerde, false, {});
+    return new SessionStoreBuilder(
+      this.supplier,
+      this.keySerde,
+      this.valueSerde,
+      false,
+      {},
+      this.followsDefaultDslStore,
+    );
+  }
+
+  /** This builder with the store type `default.dsl.store` names, when the DSL chose none; otherwise itself. */
+  withDslStoreType(type: DslStoreType): SessionStoreBuilder<K, AGG> {
+    if (!this.followsDefaultDslStore) return this;
+    const kind = type === 'rocksDB' ? 'persistent' : 'in-memory';
+    return new SessionStoreBuilder(
+      { ...this.supplier, kind },
+      this.keySerde,
+      this.valueSerde,
+      this.loggingEnabled,
+      this.userLogConfig,
+      false,
+    );
   }
 
   /** Accepted for compatibility: Tributary's stores do not cache (every update is forwarded). */
@@ -80,7 +115,8 @@ export class SessionStoreBuilder<K, AGG> implements StoreBuilder<InMemorySession
     return this;
   }
 
-  build(): InMemorySessionStore<K, AGG> {
-    return new InMemorySessionStore<K, AGG>(this.name, this.supplier.retentionPeriod, this.keySerde, this.valueSerde);
+  build(): InMemorySessionStore<K, AGG> | PersistentSessionStore<K, AGG> {
+    const Store = this.supplier.kind === 'persistent' ? PersistentSessionStore : InMemorySessionStore;
+    return new Store<K, AGG>(this.name, this.supplier.retentionPeriod, this.keySerde, this.valueSerde);
   }
 }

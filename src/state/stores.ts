@@ -65,6 +65,30 @@ export const Stores = {
       );
     return { name, kind: 'in-memory-window', retentionPeriod, windowSize, retainDuplicates: retainDuplicates === true };
   },
+  /**
+   * A persistent window store (Java's RocksDB window store; here LMDB) in `<state.dir>/<application.id>/<task>/<name>`,
+   * with the in-memory window store's semantics; a restarted instance restores only the changelog after its checkpoint.
+   */
+  persistentWindowStore(
+    name: string,
+    retentionPeriod: number,
+    windowSize: number,
+    retainDuplicates: boolean,
+  ): WindowStoreSupplier {
+    return {
+      ...Stores.inMemoryWindowStore(name, retentionPeriod, windowSize, retainDuplicates),
+      kind: 'persistent-window',
+    };
+  },
+  /** Same as persistentWindowStore: every window store keeps a timestamp per value. */
+  persistentTimestampedWindowStore(
+    name: string,
+    retentionPeriod: number,
+    windowSize: number,
+    retainDuplicates: boolean,
+  ): WindowStoreSupplier {
+    return Stores.persistentWindowStore(name, retentionPeriod, windowSize, retainDuplicates);
+  },
   windowStoreBuilder<K, V>(
     supplier: WindowStoreSupplier,
     keySerde?: SerdeLike<K>,
@@ -88,6 +112,10 @@ export const Stores = {
         `session store "${name}": retentionPeriod must be a non-negative integer of milliseconds, got ${retentionPeriod}`,
       );
     return { name, kind: 'in-memory', retentionPeriod };
+  },
+  /** A persistent session store (Java's RocksDB session store; here LMDB) in `<state.dir>/<application.id>/<task>/<name>`. */
+  persistentSessionStore(name: string, retentionPeriod: number): SessionStoreSupplier {
+    return { ...Stores.inMemorySessionStore(name, retentionPeriod), kind: 'persistent' };
   },
   sessionStoreBuilder<K, AGG>(
     supplier: SessionStoreSupplier,

@@ -1,0 +1,102 @@
+/**
+ * Opens the LMDB environment of one persistent store, `<state.dir>/<application.id>/<task id>/<store>`, as the
+ * persistent key-value store does (same directory layout, so the runtime's checkpoint and wipe logic applies to
+ * window and session stores too). Without `state.dir` (the TopologyTestDriver) the store lives in a temporary
+ * directory removed on close.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RootDatabase } from 'lmdb';
+import { taskDirectory } from '../persistent-key-value-store.ts';
+import type { StoreInitContext } from './store-init-context.ts';
+
+// Loaded on first use: applications with in-memory stores only never load the native addon.
+let lmdbOpen: typeof import('lmdb').open | undefined;
+function openLmdb(): typeof import('lmdb').open {
+  lmdbOpen ??= (createRequire(import.meta.url)('lmdb') as typeof import('lmdb')).open;
+  return lmdbOpen;
+}
+
+/** lmdb's TransactionFlags.SYNCHRONOUS_COMMIT | NO_SYNC_FLUSH: commit now, reach the disk in the background. */
+export const COMMIT_WITHOUT_DISK_FLUSH = 0x2 | 0x10000;
+
+export interface LmdbStoreEnvironment {
+  readonly db: RootDatabase<Buffer, Buffer>;
+  readonly directory: string;
+  /** Resolves once every committed transaction is on disk. */
+  whenWritten(): Promise<void>;
+  /** Closes the environment (and removes a temporary directory). */
+  close(): Promise<void>;
+}
+
+export function openLmdbStoreEnvironment(
+  context: StoreInitContext,
+  storeName: string,
+  what: string,
+): LmdbStoreEnvironment {
+  let stateDir = context.config['state.dir'];
+  let temporaryRoot: string | undefined;
+  if (typeof stateDir !== 'string' || stateDir.length === 0) {
+    temporaryRoot = mkdtempSync(join(tmpdir(), 'tributary-state-'));
+    stateDir = temporaryRoot;
+  }
+  const applicationId = String(context.config['application.id'] ?? 'tributary');
+  const directory = join(taskDirectory(stateDir as string, applicationId, context.taskId), storeName);
+  let db: RootDatabase<Buffer, Buffer>;
+  try {
+    mkdirSync(directory, { recursive: true });
+    db = openLmdb()<Buffer, Buffer>({
+      path: directory,
+      keyEncoding: 'binary',
+      encoding: 'binary',
+      compression: false,
+      cache: false,
+    });
+  } catch (error) {
+    throw new Error(
+      `${what} "${storeName}": cannot open its LMDB directory "${directory}": ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
+  }
+  const syncable = db as RootDatabase<Buffer, Buffer> & { sync(callback: (error?: Error) => void): void };
+  return {
+    db,
+    directory,
+    whenWritten: () => new Promise<void>((resolve, reject) => syncable.sync((e) => (e ? reject(e) : resolve()))),
+    close: async () => {
+      await db.close();
+      if (temporaryRoot !== undefined) rmSync(temporaryRoot, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Java's segment interval for persistent window and session stores: half the retention, at least a minute. */
+export function segmentIntervalFor(retentionPeriod: number): number {
+  return Math.max(Math.floor(retentionPeriod / 2), 60_000);
+}
+
+const TWO_POW_32 = 2 ** 32;
+
+/**
+ * The 8-byte prefix of a segment id, ordered as signed numbers under LMDB's unsigned byte order (the sign bit
+ * flipped), so that every key of older segments sorts before every key of newer ones.
+ */
+export function segmentPrefix(segmentId: number): Buffer {
+  const out = Buffer.allocUnsafe(8);
+  const high = Math.floor(segmentId / TWO_POW_32);
+  out.writeUInt32BE((high ^ 0x80000000) >>> 0, 0);
+  out.writeUInt32BE(segmentId - high * TWO_POW_32, 4);
+  return out;
+}
+
+/** Deletes every entry of the segments before `firstLiveSegment` (a contiguous prefix of the database). */
+export function deleteSegmentsBefore(db: RootDatabase<Buffer, Buffer>, firstLiveSegment: number): number {
+  // Collected first: no cursor is kept open over entries being removed.
+  const expired = [...db.getKeys({ end: segmentPrefix(firstLiveSegment) })] as Buffer[];
+  for (const key of expired) db.removeSync(key);
+  return expired.length;
+}
