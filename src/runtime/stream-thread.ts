@@ -1097,13 +1097,22 @@ export class StreamThread {
           partition: { topic: store.changelogTopic as string, partition: standby.task.id.partition },
         })),
     );
-    const listed = await this.#options.backend.admin.listOffsets(
-      logged.flatMap((c) => [
-        { ...c.partition, spec: 'earliest' as const },
-        { ...c.partition, spec: 'latest' as const },
-      ]),
-      { isolationLevel: this.#eos ? 'read_committed' : 'read_uncommitted' },
-    );
+    let listed: TopicPartitionOffset[];
+    try {
+      listed = await this.#options.backend.admin.listOffsets(
+        logged.flatMap((c) => [
+          { ...c.partition, spec: 'earliest' as const },
+          { ...c.partition, spec: 'latest' as const },
+        ]),
+        { isolationLevel: this.#eos ? 'read_committed' : 'read_uncommitted' },
+      );
+    } catch (error) {
+      // Standbys are an optimisation: without them the thread still works, so it does not fail for them.
+      // They are asked for again in the next rebalance.
+      console.warn(`tributary: ${this.name} could not start its standby tasks (they are dropped)`, error);
+      for (const standby of created) await this.#closeStandby(standby, false, 'MIGRATED');
+      return;
+    }
     const checkpoints = new Map<StandbyTask, Map<string, TopicPartitionOffset>>();
     for (const standby of created) {
       if (standby.persistentStores.length === 0) continue;
