@@ -98,6 +98,7 @@ for (const target of testBackends) {
         await streams.close({ timeoutMs: 20_000 });
         sink.close();
         rmSync(dir, { recursive: true, force: true });
+        await backend.close();
       }
     });
   });
@@ -183,6 +184,7 @@ describe('toSink on the embedded broker', () => {
         await b.close({ timeoutMs: 20_000 });
         restarted.inner.close();
         rmSync(dir, { recursive: true, force: true });
+        await backend.close();
       }
     });
   }
@@ -193,7 +195,7 @@ describe('toSink on the embedded broker', () => {
     sinkOptions: ToSinkOptions,
     config: Record<string, unknown>,
     input: { key: string; value: string }[],
-  ): Promise<{ streams: KafkaStreams; failures: Error[]; processed: () => number }> {
+  ): Promise<{ streams: KafkaStreams; failures: Error[]; processed: () => number; close: () => Promise<void> }> {
     const backend = new EmbeddedBroker({ groupMinSessionTimeoutMs: 500 });
     const topic = uniqueName('in');
     await topics(backend, topic);
@@ -215,7 +217,11 @@ describe('toSink on the embedded broker', () => {
       return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
     });
     await streams.start();
-    return { streams, failures, processed: () => processed };
+    const close = async (): Promise<void> => {
+      await streams.close({ timeoutMs: 10_000 });
+      await backend.close();
+    };
+    return { streams, failures, processed: () => processed, close };
   }
 
   it('a failed write is retried with the same records, then succeeds', { timeout: 60_000 }, async () => {
@@ -231,13 +237,13 @@ describe('toSink on the embedded broker', () => {
       },
     };
     const input = lines(40);
-    const { streams } = await runSink(sink, { retryBackoffMs: 5 }, {}, input);
+    const { close } = await runSink(sink, { retryBackoffMs: 5 }, {}, input);
     try {
       await waitFor('every record written', () => written.size === input.length, 30_000);
       assert.deepEqual(written, new Map(input.map((r) => [r.key, r.value])));
       assert.ok(attempts.includes(3), `third attempts happened: ${attempts.join(',')}`);
     } finally {
-      await streams.close({ timeoutMs: 10_000 });
+      await close();
     }
   });
 
@@ -252,7 +258,7 @@ describe('toSink on the embedded broker', () => {
         throw new Error('connection refused');
       },
     };
-    const { streams, failures } = await runSink(sink, { retries: 2, retryBackoffMs: 5 }, {}, lines(10));
+    const { failures, close } = await runSink(sink, { retries: 2, retryBackoffMs: 5 }, {}, lines(10));
     try {
       await waitFor('the thread to fail', () => failures.length > 0, 30_000);
       assert.match(
@@ -261,7 +267,7 @@ describe('toSink on the embedded broker', () => {
       );
       assert.equal(calls % 3, 0, 'each batch was tried 3 times (1 + 2 retries)');
     } finally {
-      await streams.close({ timeoutMs: 10_000 });
+      await close();
     }
   });
 
@@ -277,7 +283,7 @@ describe('toSink on the embedded broker', () => {
     };
     const seen: string[] = [];
     const input = lines(30);
-    const { streams, failures } = await runSink(
+    const { failures, close } = await runSink(
       sink,
       { retries: 1, retryBackoffMs: 1, batchSize: 1 },
       {
@@ -305,7 +311,7 @@ describe('toSink on the embedded broker', () => {
       );
       assert.equal(failures.length, 0);
     } finally {
-      await streams.close({ timeoutMs: 10_000 });
+      await close();
     }
   });
 
@@ -322,7 +328,7 @@ describe('toSink on the embedded broker', () => {
     };
     const input = lines(2_000);
     const maxPollRecords = 5;
-    const { streams, processed } = await runSink(
+    const { processed, close } = await runSink(
       sink,
       { batchSize: 10, maxBufferedRecords: 40 },
       { 'max.poll.records': maxPollRecords },
@@ -336,7 +342,7 @@ describe('toSink on the embedded broker', () => {
       assert.ok(maxOutstanding <= bound, `held at most ${maxOutstanding} records (bound ${bound})`);
       assert.ok(maxOutstanding >= 10, `the sink was the bottleneck (${maxOutstanding} held)`);
     } finally {
-      await streams.close({ timeoutMs: 10_000 });
+      await close();
     }
   });
 });
