@@ -119,6 +119,7 @@ export class SessionWindowedKStream<K, V> {
       store.valueSerde,
       store.loggingEnabled,
       store.logConfig,
+      true, // default.dsl.store decides (in memory or LMDB)
     );
     builder.topology.addStateStoreInternal(storeBuilder, !store.queryable, name);
     if (!store.queryable) {

@@ -14,7 +14,9 @@ import type {
   TaskEnvironment,
   TaskId,
 } from '../processor/internals/task-contract.ts';
+import { SessionStoreBuilder } from '../state/session-store-builder.ts';
 import { type DslStoreType, KeyValueStoreBuilder, type StoreBuilder } from '../state/store-builder.ts';
+import { WindowStoreBuilder } from '../state/window-store-builder.ts';
 import { copartitionTopicGroups } from './internals/copartition-groups.ts';
 import type { NodeDefinition } from './internals/node-definitions.ts';
 import { type Topology, TopologyException } from './topology.ts';
@@ -217,7 +219,11 @@ export function buildTopology(topology: Topology, config: Readonly<Record<string
     const storeBuilders: StoreBuilder[] = stores.map((name) => {
       const builder = topology.stores.get(name)!.builder;
       // A DSL store the user did not choose a type for follows default.dsl.store (Java's DslStoreSuppliers).
-      return builder instanceof KeyValueStoreBuilder ? builder.withDslStoreType(dslStoreType) : builder;
+      return builder instanceof KeyValueStoreBuilder ||
+        builder instanceof WindowStoreBuilder ||
+        builder instanceof SessionStoreBuilder
+        ? builder.withDslStoreType(dslStoreType)
+        : builder;
     });
     const subtopologyChangelogs = new Map<string, string>();
     for (const store of stores) {

@@ -479,7 +479,15 @@ export function foreignKeyJoin<K, V, KO, VO, VR>(
 
   const storeName = builder.suffixed(named, '-subscription-store', 'KTABLE-FK-JOIN-SUBSCRIPTION-STATE-STORE-');
   topology.addStateStoreInternal(
-    new KeyValueStoreBuilder({ name: storeName, kind: 'in-memory' }, bytesSerdeInstance, subscriptionSerde as never),
+    // default.dsl.store decides (in memory or LMDB), as Java's subscription store follows DslStoreSuppliers.
+    new KeyValueStoreBuilder(
+      { name: storeName, kind: 'in-memory' },
+      bytesSerdeInstance,
+      subscriptionSerde as never,
+      true,
+      {},
+      true,
+    ),
     named === undefined,
   );
   const receiveName = builder.suffixed(named, '-subscription-receive', 'KTABLE-FK-JOIN-SUBSCRIPTION-PROCESSOR-');

@@ -263,6 +263,7 @@ function joinWindowStore(
     valueSerde,
     loggingEnabled,
     logConfig,
+    true, // default.dsl.store decides (in memory or LMDB)
   );
 }
 
@@ -396,6 +397,7 @@ export function streamStreamJoin<K, V, VO, VR>(
         new LeftOrRightValueListSerde<V, VO>(streamJoined?.valueSerde, streamJoined?.otherValueSerde) as never,
         loggingEnabled,
         loggingEnabled ? (streamJoined?.logConfig ?? {}) : {},
+        thisSupplier === undefined, // default.dsl.store decides, unless the user chose the join's stores
       ),
       generatedStores && thisSupplier === undefined,
       joinThisName,

@@ -91,7 +91,7 @@ export function retentionOf(
   return retention;
 }
 
-/** Adds the in-memory window store of a windowed aggregation, connected to its processors. */
+/** Adds the window store of a windowed aggregation, connected to its processors. */
 export function addWindowStore(
   builder: InternalStreamsBuilder,
   store: StoreSpec<any, any>,
@@ -110,6 +110,8 @@ export function addWindowStore(
     store.valueSerde,
     store.loggingEnabled,
     store.logConfig,
+    // Without a supplier from the user, default.dsl.store decides (in memory or LMDB).
+    supplier === undefined,
   );
   builder.topology.addStateStoreInternal(storeBuilder, !store.queryable, ...processorNames);
   if (!store.queryable) {
