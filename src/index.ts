@@ -183,6 +183,10 @@ export type {
 export { KeyValue } from './state/key-value-store.ts';
 export type { PersistentKeyValueStoreOptions } from './state/persistent-key-value-store.ts';
 export { PersistentKeyValueStore } from './state/persistent-key-value-store.ts';
+export type { PersistentSessionStoreOptions } from './state/persistent-session-store.ts';
+export { PersistentSessionStore } from './state/persistent-session-store.ts';
+export type { PersistentWindowStoreOptions } from './state/persistent-window-store.ts';
+export { PersistentWindowStore } from './state/persistent-window-store.ts';
 export type { ReadOnlySessionStore, SessionStore } from './state/session-store.ts';
 export type { SessionStoreSupplier } from './state/session-store-builder.ts';
 export { SessionStoreBuilder } from './state/session-store-builder.ts';
