@@ -30,6 +30,8 @@ export interface QueryableThread {
   isAlive(): boolean;
   /** Partitions per `application.server`, from the thread's latest assignment. */
   partitionsByHost(): Readonly<Record<string, readonly string[]>>;
+  /** Input partitions of standby tasks per `application.server` (num.standby.replicas), if the thread knows them. */
+  standbyPartitionsByHost?(): Readonly<Record<string, readonly string[]>>;
   /** The instances of store `name` in the thread's tasks: processing ones, or with `stale` every one. */
   storesForQuery(name: string, stale: boolean): { partition: number; store: unknown }[];
 }
@@ -242,6 +244,19 @@ export class InteractiveQueries {
     return thread?.partitionsByHost() ?? {};
   }
 
+  #standbyPartitionsByHost(): Readonly<Record<string, readonly string[]>> {
+    const thread = this.#source.threads().find((t) => t.isAlive());
+    return thread?.standbyPartitionsByHost?.() ?? {};
+  }
+
+  /** The `application.server`s keeping a standby of partition `partition` of the store. */
+  standbyHostsOf(name: string, partition: number): string[] {
+    const wanted = new Set(this.#sourceTopicsOf(name).map((topic) => topicPartitionKey({ topic, partition })));
+    return Object.entries(this.#standbyPartitionsByHost())
+      .filter(([, partitions]) => partitions.some((p) => wanted.has(p)))
+      .map(([host]) => host);
+  }
+
   /** The `application.server` owning partition `partition` of the store, if the assignment says. */
   hostOf(name: string, partition: number): string | undefined {
     const wanted = new Set(this.#sourceTopicsOf(name).map((topic) => topicPartitionKey({ topic, partition })));
@@ -253,15 +268,25 @@ export class InteractiveQueries {
 
   metadataForAllStreamsClients(): StreamsMetadata[] {
     const topology = this.#source.topology;
-    return Object.entries(this.#partitionsByHost()).map(([hostInfo, keys]) => {
-      const topicPartitions = keys.map(parseTopicPartition);
+    const storesOf = (topicPartitions: readonly TopicPartition[], standby: boolean) => {
       const topics = new Set(topicPartitions.map((tp) => tp.topic));
       const stores = new Set<string>();
       for (const subtopology of topology.subtopologies) {
         const sources =
           this.#source.subtopologies().find((s) => s.id === subtopology.id)?.sourceTopics ?? subtopology.sourceTopics;
-        if (sources.some((t) => topics.has(t))) for (const store of subtopology.stores) stores.add(store);
+        if (!sources.some((t) => topics.has(t))) continue;
+        // A standby keeps only the logged stores (the others have no changelog to follow).
+        for (const store of subtopology.stores) if (!standby || subtopology.changelogs.has(store)) stores.add(store);
       }
+      return stores;
+    };
+    const standbyByHost = this.#standbyPartitionsByHost();
+    const activeByHost = this.#partitionsByHost();
+    const hosts = [...new Set([...Object.keys(activeByHost), ...Object.keys(standbyByHost)])];
+    return hosts.map((hostInfo) => {
+      const topicPartitions = (activeByHost[hostInfo] ?? []).map(parseTopicPartition);
+      const standbyTopicPartitions = (standbyByHost[hostInfo] ?? []).map(parseTopicPartition);
+      const stores = storesOf(topicPartitions, false);
       for (const global of topology.globalStores ?? []) stores.add(global.storeName);
       const { host, port } = HostInfo.parse(hostInfo);
       return {
@@ -270,8 +295,8 @@ export class InteractiveQueries {
         port,
         stateStoreNames: [...stores].sort(),
         topicPartitions,
-        standbyStateStoreNames: [],
-        standbyTopicPartitions: [],
+        standbyStateStoreNames: [...storesOf(standbyTopicPartitions, true)].sort(),
+        standbyTopicPartitions,
       };
     });
   }
@@ -301,7 +326,8 @@ export class InteractiveQueries {
     if (partition === undefined) return KeyQueryMetadata.NOT_AVAILABLE;
     const host = this.hostOf(name, partition);
     if (host === undefined) return KeyQueryMetadata.NOT_AVAILABLE;
-    return { activeHost: HostInfo.parse(host), standbyHosts: [], partition };
+    const standbyHosts = this.standbyHostsOf(name, partition).map((h) => HostInfo.parse(h));
+    return { activeHost: HostInfo.parse(host), standbyHosts, partition };
   }
 }
 

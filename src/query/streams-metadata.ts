@@ -25,7 +25,7 @@ export const HostInfo = {
   },
 } as const;
 
-/** One instance of the application (Java's StreamsMetadata). Standbys are not kept yet: always empty. */
+/** One instance of the application (Java's StreamsMetadata), with its standby replicas (num.standby.replicas). */
 export interface StreamsMetadata {
   /** `application.server` of the instance, "host:port". */
   readonly hostInfo: string;
@@ -41,7 +41,7 @@ export interface StreamsMetadata {
 /** Which instance holds a key of a store (Java's KeyQueryMetadata). */
 export interface KeyQueryMetadata {
   readonly activeHost: HostInfo;
-  /** Always empty: Tributary keeps no standby tasks yet. */
+  /** The instances keeping a standby replica of the key's partition (num.standby.replicas; else empty). */
   readonly standbyHosts: readonly HostInfo[];
   /** The store partition (task partition) the key belongs to, or -1 when unknown. */
   readonly partition: number;

@@ -39,6 +39,8 @@ export interface AssignmentInfo {
   readonly standbyTasks?: readonly string[];
   /** endpoint → partitions ("topic-partition") owned by the instance at that endpoint. */
   readonly partitionsByHost: Readonly<Record<string, readonly string[]>>;
+  /** endpoint → input partitions of the standby tasks kept at that endpoint (Java's standbyPartitionsByHost). */
+  readonly standbyPartitionsByHost?: Readonly<Record<string, readonly string[]>>;
   readonly errorCode: AssignorError;
   /** Why the assignment failed, written by the leader so that every member can say it. */
   readonly errorMessage?: string;
@@ -84,6 +86,7 @@ export function decodeAssignmentInfo(data: Buffer): AssignmentInfo {
     activeTasks: Array.isArray(parsed.activeTasks) ? parsed.activeTasks.map(String) : [],
     standbyTasks: Array.isArray(parsed.standbyTasks) ? parsed.standbyTasks.map(String) : [],
     partitionsByHost: readPartitionsByHost(parsed.partitionsByHost),
+    standbyPartitionsByHost: readPartitionsByHost(parsed.standbyPartitionsByHost),
     errorCode: Number(parsed.errorCode ?? 0) as AssignorError,
     errorMessage: typeof parsed.errorMessage === 'string' ? parsed.errorMessage : undefined,
   };

@@ -80,12 +80,13 @@ for (const target of testBackends) {
       for (const directory of directories) rmSync(directory, { recursive: true, force: true });
     });
 
-    function instance(app: string, input: string, output: string, persistent: boolean, eos: boolean) {
+    function instance(app: string, input: string, output: string, persistent: boolean, eos: boolean, server: string) {
       const stateDir = mkdtempSync(join(tmpdir(), 'tributary-standby-'));
       directories.push(stateDir);
       const config: StreamsConfigProperties = {
         'application.id': app,
         'num.standby.replicas': 1,
+        'application.server': server,
         'processing.guarantee': eos ? 'exactly_once_v2' : 'at_least_once',
         'state.dir': stateDir,
         'commit.interval.ms': 100,
@@ -125,8 +126,8 @@ for (const target of testBackends) {
           { name: output, partitions: PARTITIONS, replicationFactor: 1 },
         ]);
         const isolation = eos ? 'read_committed' : 'read_uncommitted';
-        const a = instance(app, input, output, persistent, eos);
-        const b = instance(app, input, output, persistent, eos);
+        const a = instance(app, input, output, persistent, eos, 'host-a:1');
+        const b = instance(app, input, output, persistent, eos, 'host-b:2');
         await Promise.all([a.streams.start(), b.streams.start()]);
         await waitFor('each instance to hold one active task and the other one as a standby', () => {
           const [ta, tb] = [tasksOf(a.streams), tasksOf(b.streams)];
@@ -185,6 +186,26 @@ for (const target of testBackends) {
           answered++;
         }
         assert.ok(answered > 0 && answered < KEYS, `the standby holds ${answered} of the ${KEYS} keys (one partition)`);
+
+        // Interactive queries name b as the standby host of a's keys, and a as that of b's.
+        for (const key of ['k1', 'k2', 'k3', 'k4']) {
+          const metadata = b.streams.queryMetadataForKey('counts', key, Serdes.String());
+          const [active, standby] = metadata.partition === partition ? ['host-a', 'host-b'] : ['host-b', 'host-a'];
+          assert.equal(metadata.activeHost.host, active, `active host of ${key}`);
+          assert.deepEqual(
+            metadata.standbyHosts.map((h) => h.host),
+            [standby],
+            `standby hosts of ${key}`,
+          );
+        }
+        const clients = a.streams.metadataForAllStreamsClients();
+        assert.deepEqual(
+          clients.map((c) => [c.hostInfo, c.standbyStateStoreNames, c.standbyTopicPartitions.length]).sort(),
+          [
+            ['host-a:1', ['counts'], 1],
+            ['host-b:2', ['counts'], 1],
+          ],
+        );
 
         const restoredBefore = b.restores.restored;
         await a.streams.close({ timeoutMs: 10_000 });

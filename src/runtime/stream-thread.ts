@@ -210,6 +210,7 @@ export class StreamThread {
   #wake: (() => void) | undefined;
   /** Partitions per endpoint (application.server), from the latest assignment. */
   #partitionsByHost: Readonly<Record<string, readonly string[]>> = {};
+  #standbyPartitionsByHost: Readonly<Record<string, readonly string[]>> = {};
   #processedTotal = 0;
   readonly #eos: boolean;
   readonly #taskTimeoutMs: number;
@@ -249,6 +250,11 @@ export class StreamThread {
 
   partitionsByHost(): Readonly<Record<string, readonly string[]>> {
     return this.#partitionsByHost;
+  }
+
+  /** Input partitions of the standby tasks per endpoint, from the latest assignment. */
+  standbyPartitionsByHost(): Readonly<Record<string, readonly string[]>> {
+    return this.#standbyPartitionsByHost;
   }
 
   /**
@@ -770,6 +776,7 @@ export class StreamThread {
     await this.#withLock(async () => {
       const info = decodeAssignmentInfo(assignment.userData);
       this.#partitionsByHost = info.partitionsByHost;
+      this.#standbyPartitionsByHost = info.standbyPartitionsByHost ?? {};
       if (info.errorCode !== AssignorError.NONE) {
         this.#handleAssignmentError(info.errorCode, info.errorMessage ?? '');
         return;

@@ -93,12 +93,16 @@ export function assign(
   );
 
   const partitionsByHost: Record<string, string[]> = {};
+  const standbyPartitionsByHost: Record<string, string[]> = {};
   for (const { member, info } of subscriptions) {
     if (info.endpoint === '') continue;
-    const owned = (owners.get(member.memberId) ?? []).flatMap((taskId) =>
-      tasks.get(taskId)!.partitions.map(topicPartitionKey),
-    );
+    const partitionsOf = (taskIds: readonly string[]) =>
+      taskIds.flatMap((taskId) => tasks.get(taskId)!.partitions.map(topicPartitionKey));
+    const owned = partitionsOf(owners.get(member.memberId) ?? []);
     partitionsByHost[info.endpoint] = [...(partitionsByHost[info.endpoint] ?? []), ...owned];
+    const standby = partitionsOf(standbys.get(member.memberId) ?? []);
+    if (standby.length > 0)
+      standbyPartitionsByHost[info.endpoint] = [...(standbyPartitionsByHost[info.endpoint] ?? []), ...standby];
   }
 
   const result = new Map<string, MemberAssignment>();
@@ -110,6 +114,7 @@ export function assign(
       activeTasks,
       standbyTasks: standbys.get(member.memberId) ?? [],
       partitionsByHost,
+      standbyPartitionsByHost,
       errorCode: AssignorError.NONE,
     };
     result.set(member.memberId, { partitions, userData: encodeAssignmentInfo(info) });
