@@ -9,6 +9,9 @@
  * reprocessed from the last commit). Each SinkRecord names the input record it came from (topic, partition,
  * offset) so that a sink can make replays harmless: upsert by key, or store the last applied offset per input
  * partition in the same transaction as the rows and skip what it already applied (what SqliteSink does).
+ *
+ * On the TopologyTestDriver (synchronous, it commits after every piped record) the writes are started at each
+ * commit but not awaited: await a macrotask turn before looking at what the sink received.
  */
 import type { RecordHeader } from '../kafka/backend.ts';
 
