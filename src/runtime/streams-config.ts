@@ -35,6 +35,8 @@ export interface StreamsConfigProperties {
   'max.task.idle.ms'?: number | string;
   'max.poll.records'?: number | string;
   'state.dir'?: string;
+  /** Store type of DSL stores without an explicit supplier: 'in_memory' (Tributary's default) or 'rocksDB' (LMDB). */
+  'default.dsl.store'?: 'in_memory' | 'rocksDB';
   /** Replication factor of internal topics; -1 takes the broker's default. */
   'replication.factor'?: number | string;
   /** `host:port` of this instance, advertised to the others for interactive queries. */
