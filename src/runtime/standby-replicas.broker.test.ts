@@ -80,12 +80,21 @@ for (const target of testBackends) {
       for (const directory of directories) rmSync(directory, { recursive: true, force: true });
     });
 
-    function instance(app: string, input: string, output: string, persistent: boolean, eos: boolean, server: string) {
+    function instance(
+      app: string,
+      input: string,
+      output: string,
+      persistent: boolean,
+      eos: boolean,
+      server: string,
+      threads = 1,
+    ) {
       const stateDir = mkdtempSync(join(tmpdir(), 'tributary-standby-'));
       directories.push(stateDir);
       const config: StreamsConfigProperties = {
         'application.id': app,
         'num.standby.replicas': 1,
+        'num.stream.threads': threads,
         'application.server': server,
         'processing.guarantee': eos ? 'exactly_once_v2' : 'at_least_once',
         'state.dir': stateDir,
@@ -103,6 +112,83 @@ for (const target of testBackends) {
       streams.setStandbyUpdateListener(standbys);
       return { streams, restores, standbys, stateDir };
     }
+
+    const allTasksOf = (streams: KafkaStreams) => {
+      const threads = streams.metadataForLocalThreads();
+      return {
+        active: threads.flatMap((th) => th.activeTasks.map((t) => t.taskId)),
+        standby: threads.flatMap((th) => th.standbyTasks.map((t) => t.taskId)),
+        standbyPositions: new Map(
+          threads.flatMap((th) => th.standbyTasks.map((t) => [t.taskId, t.changelogs[0]?.position ?? -1] as const)),
+        ),
+      };
+    };
+
+    it('with two stream threads per instance, every task has a standby on the other instance, and failover restores only tails', async (t) => {
+      if (backend === undefined) return t.skip('no TRIBUTARY_TEST_KAFKA');
+      const partitions = 4;
+      const [input, output, app] = [uniqueName('standby-in'), uniqueName('standby-out'), uniqueName('standby-app')];
+      await backend.admin.createTopics([
+        { name: input, partitions, replicationFactor: 1 },
+        { name: output, partitions, replicationFactor: 1 },
+      ]);
+      const a = instance(app, input, output, true, false, 'host-a:1', 2);
+      const b = instance(app, input, output, true, false, 'host-b:2', 2);
+      await Promise.all([a.streams.start(), b.streams.start()]);
+      await waitFor('every task active on one instance and standby on the other', () => {
+        const [ta, tb] = [allTasksOf(a.streams), allTasksOf(b.streams)];
+        return (
+          ta.active.length === 2 &&
+          tb.active.length === 2 &&
+          ta.active.toSorted().join() === tb.standby.toSorted().join() &&
+          tb.active.toSorted().join() === ta.standby.toSorted().join()
+        );
+      });
+      for (const th of [...a.streams.metadataForLocalThreads(), ...b.streams.metadataForLocalThreads()])
+        assert.equal(th.standbyTasks.length, 1, `${th.threadName} keeps one standby`);
+
+      const first = 3_000;
+      await produceStrings(backend, input, partitions, words(first));
+      await readTopic(backend, output, partitions, (r) => countsReach(r, expectedCounts(first)));
+      const aTasks = allTasksOf(a.streams).active;
+      const ends = async () =>
+        (
+          await backend.admin.listOffsets(
+            aTasks.map((task) => ({
+              topic: `${app}-counts-changelog`,
+              partition: Number(task.split('_')[1]),
+              spec: 'latest' as const,
+            })),
+          )
+        ).map((l) => l.offset);
+      let end = 0;
+      const deadline = Date.now() + 20_000;
+      for (;;) {
+        const offsets = await ends();
+        end = offsets.reduce((x, y) => x + y, 0);
+        const positions = allTasksOf(b.streams).standbyPositions;
+        if (end > 0 && aTasks.every((task, i) => (positions.get(task) ?? -1) >= offsets[i])) break;
+        assert.ok(Date.now() < deadline, `b's standbys of ${aTasks.join(', ')} did not catch up`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const restoredBefore = b.restores.restored;
+      await a.streams.close({ timeoutMs: 10_000 });
+      await waitFor(
+        'b to own every task',
+        () => allTasksOf(b.streams).active.length === partitions && b.streams.state() === 'RUNNING',
+        30_000,
+      );
+      assert.equal(b.standbys.promoted, 2, 'both standbys were promoted');
+      const restoredTail = b.restores.restored - restoredBefore;
+      assert.ok(restoredTail < end / 10, `b restored ${restoredTail} records; a's changelog partitions hold ${end}`);
+      t.diagnostic(`a's changelog partitions ${end} records; restored after failover ${restoredTail}`);
+      const second = 1_000;
+      await produceStrings(backend, input, partitions, words(second, first));
+      const expected = expectedCounts(first + second);
+      const out = await readTopic(backend, output, partitions, (r) => countsReach(r, expected));
+      assert.deepEqual(maxCountPerKey(out), expected);
+      await b.streams.close({ timeoutMs: 10_000 });
+    });
 
     const tasksOf = (streams: KafkaStreams) => {
       const [thread] = streams.metadataForLocalThreads();
