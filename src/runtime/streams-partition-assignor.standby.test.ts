@@ -9,6 +9,7 @@ import {
   encodeSubscriptionInfo,
   PROTOCOL_VERSION,
 } from './assignment-protocol.ts';
+import { resolveStreamsConfig } from './streams-config.ts';
 import { type AssignorTopology, assign } from './streams-partition-assignor.ts';
 
 interface Member {
@@ -164,6 +165,22 @@ describe('StreamsPartitionAssignor with num.standby.replicas', () => {
     for (const info of run(topologyWith(0), members, 4).values()) assert.deepEqual(info.standbyTasks, []);
     const { numStandbyReplicas: _, ...withoutSetting } = topologyWith(1);
     for (const info of run(withoutSetting, members, 4).values()) assert.deepEqual(info.standbyTasks, []);
+  });
+
+  it('num.standby.replicas defaults to 0 and must be a whole number >= 0', () => {
+    assert.equal(resolveStreamsConfig({ 'application.id': 'app' }).values['num.standby.replicas'], 0);
+    assert.equal(
+      resolveStreamsConfig({ 'application.id': 'app', 'num.standby.replicas': '2' }).values['num.standby.replicas'],
+      2,
+    );
+    assert.throws(
+      () => resolveStreamsConfig({ 'application.id': 'app', 'num.standby.replicas': -1 }),
+      /num\.standby\.replicas.*at least 0/,
+    );
+    assert.throws(
+      () => resolveStreamsConfig({ 'application.id': 'app', 'num.standby.replicas': 1.5 }),
+      /num\.standby\.replicas.*integer/,
+    );
   });
 
   it('reads subscriptions and assignments without standbys (older members) as having none', () => {
