@@ -20,6 +20,8 @@ export interface PersistentCountOptions {
   readonly stateDir: string;
   readonly processingGuarantee?: 'at_least_once' | 'exactly_once_v2';
   readonly bootstrapServers?: string;
+  /** num.standby.replicas (default 0). */
+  readonly numStandbyReplicas?: number;
 }
 
 export const COUNT_STORE = 'persistent-counts';
@@ -63,6 +65,7 @@ export function persistentCountApp(
       'poll.ms': 50,
       'session.timeout.ms': 6_000,
       'heartbeat.interval.ms': 500,
+      'num.standby.replicas': options.numStandbyReplicas ?? 0,
       ...(options.bootstrapServers === undefined ? {} : { 'bootstrap.servers': options.bootstrapServers }),
     },
     backend === undefined ? {} : { backend },
