@@ -5,6 +5,7 @@
  */
 import type { SerdeLike } from '../processor/internals/serde-like.ts';
 import type { KeyValueStoreSupplier } from '../state/store-builder.ts';
+import { isSessionStoreSupplier, type SessionStoreSupplier } from '../state/session-store-builder.ts';
 import { isWindowStoreSupplier, type WindowStoreSupplier } from '../state/window-store-builder.ts';
 import { validateName } from './named.ts';
 
@@ -17,6 +18,8 @@ export interface Materialized<K, V> {
   readonly storeSupplier?: KeyValueStoreSupplier;
   /** The window store of a windowed aggregation (`Materialized.as(Stores.inMemoryWindowStore(...))`). */
   readonly windowStoreSupplier?: WindowStoreSupplier;
+  /** The session store of a session aggregation (`Materialized.as(Stores.persistentSessionStore(...))`). */
+  readonly sessionStoreSupplier?: SessionStoreSupplier;
   readonly keySerde?: SerdeLike<K>;
   readonly valueSerde?: SerdeLike<V>;
   /** Default true: changes go to a compacted changelog topic. */
@@ -31,6 +34,7 @@ export class MaterializedBuilder<K, V> implements Materialized<K, V> {
   readonly storeName?: string;
   readonly storeSupplier?: KeyValueStoreSupplier;
   readonly windowStoreSupplier?: WindowStoreSupplier;
+  readonly sessionStoreSupplier?: SessionStoreSupplier;
   readonly keySerde?: SerdeLike<K>;
   readonly valueSerde?: SerdeLike<V>;
   readonly loggingEnabled?: boolean;
@@ -83,15 +87,20 @@ export class MaterializedBuilder<K, V> implements Materialized<K, V> {
  * Without type arguments the result fits any Materialized<K, V>; give them (`Materialized.as<string, Order>(...)`)
  * to pin it.
  */
-function materializedAs(store: string | KeyValueStoreSupplier | WindowStoreSupplier): MaterializedBuilder<never, never>;
-function materializedAs<K, V>(store: string | KeyValueStoreSupplier | WindowStoreSupplier): MaterializedBuilder<K, V>;
-function materializedAs(
-  store: string | KeyValueStoreSupplier | WindowStoreSupplier,
-): MaterializedBuilder<unknown, unknown> {
+type AnyStoreSupplier = KeyValueStoreSupplier | WindowStoreSupplier | SessionStoreSupplier;
+
+function materializedAs(store: string | AnyStoreSupplier): MaterializedBuilder<never, never>;
+function materializedAs<K, V>(store: string | AnyStoreSupplier): MaterializedBuilder<K, V>;
+function materializedAs(store: string | AnyStoreSupplier): MaterializedBuilder<unknown, unknown> {
+  if (isSessionStoreSupplier(store))
+    return new MaterializedBuilder({ storeName: validateName(store.name, 'store'), sessionStoreSupplier: store });
   if (isWindowStoreSupplier(store))
     return new MaterializedBuilder({ storeName: validateName(store.name, 'store'), windowStoreSupplier: store });
   if (typeof store === 'object' && store !== null && typeof store.name === 'string')
-    return new MaterializedBuilder({ storeName: validateName(store.name, 'store'), storeSupplier: store });
+    return new MaterializedBuilder({
+      storeName: validateName(store.name, 'store'),
+      storeSupplier: store as KeyValueStoreSupplier,
+    });
   return new MaterializedBuilder({ storeName: validateName(store as string, 'store') });
 }
 

@@ -9,7 +9,7 @@ import type { SerdeLike } from '../processor/internals/serde-like.ts';
 import { longSerde } from '../serdes/primitive-serdes.ts';
 import { DeferredSessionWindowedSerde, sessionWindowedSerdeFrom } from '../serdes/session-windowed-serde.ts';
 import type { SessionStore } from '../state/session-store.ts';
-import { SessionStoreBuilder } from '../state/session-store-builder.ts';
+import { SessionStoreBuilder, type SessionStoreSupplier } from '../state/session-store-builder.ts';
 import type { StoreSpec } from './internals/internal-streams-builder.ts';
 import type { KTableValueGetter, KTableValueGetterSupplier } from './internals/ktable-value-getter.ts';
 import { type SessionMerger, SessionWindowAggregateProcessor } from './internals/session-window-aggregate-processor.ts';
@@ -41,7 +41,7 @@ export class SessionWindowedKStream<K, V> {
     // Java burns a store name when count() gets a Materialized without a name (kept for topology compatibility).
     if (materialized !== undefined && materialized.storeName === undefined) builder.newStoreName(AGGREGATE_NAME);
     const store = builder.storeSpec<K, number>(materialized, AGGREGATE_NAME, this.grouped.keySerde, longSerde);
-    return this.build(AGGREGATE_NAME, store, retentionOf(materialized), named, zero, increment, sum);
+    return this.build(AGGREGATE_NAME, store, storeChoiceOf(materialized), named, zero, increment, sum);
   }
 
   /** Combines the values of each key and session with `reducer(aggregate, value)`; merged sessions are reduced too. */
@@ -59,7 +59,7 @@ export class SessionWindowedKStream<K, V> {
     return this.build(
       REDUCE_NAME,
       store,
-      retentionOf(materialized),
+      storeChoiceOf(materialized),
       named,
       nullInitializer as () => V,
       aggregator,
@@ -83,13 +83,21 @@ export class SessionWindowedKStream<K, V> {
     }
     const builder = this.grouped.builder;
     const store = builder.storeSpec<K, VAgg>(materialized, AGGREGATE_NAME, this.grouped.keySerde, undefined);
-    return this.build(AGGREGATE_NAME, store, retentionOf(materialized), named, initializer, aggregator, sessionMerger);
+    return this.build(
+      AGGREGATE_NAME,
+      store,
+      storeChoiceOf(materialized),
+      named,
+      initializer,
+      aggregator,
+      sessionMerger,
+    );
   }
 
   private build<VAgg>(
     prefix: string,
     store: StoreSpec<K, VAgg>,
-    retention: number | undefined,
+    choice: SessionStoreChoice,
     named: Named | undefined,
     initializer: () => VAgg,
     aggregator: (key: K, value: V, aggregate: VAgg) => VAgg,
@@ -98,7 +106,8 @@ export class SessionWindowedKStream<K, V> {
     const builder = this.grouped.builder;
     const windows = this.windows;
     const closeAfter = windows.inactivityGap() + windows.gracePeriodMs();
-    const retentionPeriod = retention ?? closeAfter;
+    const supplier = choice.sessionStoreSupplier;
+    const retentionPeriod = supplier?.retentionPeriod ?? choice.retention ?? closeAfter;
     if (!Number.isSafeInteger(retentionPeriod) || retentionPeriod < closeAfter) {
       throw new RangeError(
         `The retention period of the session store ${store.name} must be no smaller than the session inactivity gap ` +
@@ -114,12 +123,12 @@ export class SessionWindowedKStream<K, V> {
       source,
     );
     const storeBuilder = new SessionStoreBuilder<K, VAgg>(
-      { name: store.name, kind: 'in-memory', retentionPeriod },
+      { name: store.name, kind: supplier?.kind ?? 'in-memory', retentionPeriod },
       store.keySerde,
       store.valueSerde,
       store.loggingEnabled,
       store.logConfig,
-      true, // default.dsl.store decides (in memory or LMDB)
+      supplier === undefined, // without a supplier, default.dsl.store decides (in memory or LMDB)
     );
     builder.topology.addStateStoreInternal(storeBuilder, !store.queryable, name);
     if (!store.queryable) {
@@ -171,8 +180,14 @@ function sessionValueGetterSupplier<K, V>(storeName: string): KTableValueGetterS
   };
 }
 
-function retentionOf(materialized: { readonly retention?: number } | undefined): number | undefined {
-  return materialized?.retention;
+/** What the user chose for the session store: a retention, or a whole supplier (`Stores.persistentSessionStore`). */
+interface SessionStoreChoice {
+  readonly retention?: number;
+  readonly sessionStoreSupplier?: SessionStoreSupplier;
+}
+
+function storeChoiceOf(materialized: SessionStoreChoice | undefined): SessionStoreChoice {
+  return { retention: materialized?.retention, sessionStoreSupplier: materialized?.sessionStoreSupplier };
 }
 
 function zero(): number {

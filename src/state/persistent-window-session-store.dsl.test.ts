@@ -19,7 +19,7 @@ import { Stores } from './stores.ts';
 
 const render = (w: Windowed<string>) => `${w.key}@${w.window.start}/${w.window.end}`;
 
-function topology(windowStore?: Materialized<string, number>) {
+function topology(windowStore?: Materialized<string, number>, sessionStore?: Materialized<string, number>) {
   const b = new StreamsBuilder();
   const clicks = b.stream<string, string>('clicks');
   clicks
@@ -32,7 +32,7 @@ function topology(windowStore?: Materialized<string, number>) {
   clicks
     .groupByKey()
     .windowedBy(SessionWindows.ofInactivityGapWithNoGrace(5_000))
-    .count()
+    .count(sessionStore)
     .toStream()
     .map((k, v) => [render(k), v === null ? 'null' : String(v)])
     .to('session-counts');
@@ -51,8 +51,12 @@ function topology(windowStore?: Materialized<string, number>) {
   return b.build();
 }
 
-function run(config: Record<string, unknown>, windowStore?: Materialized<string, number>) {
-  const built = topology(windowStore);
+function run(
+  config: Record<string, unknown>,
+  windowStore?: Materialized<string, number>,
+  sessionStore?: Materialized<string, number>,
+) {
+  const built = topology(windowStore, sessionStore);
   const storeNames = [
     ...built
       .describe()
@@ -134,4 +138,14 @@ test('Materialized.as(Stores.persistentWindowStore(...)) makes a windowed count 
     Materialized.as(Stores.inMemoryWindowStore('w', 10_000, 10_000, false)),
   );
   assert.equal(mem.types.w, 'InMemoryWindowStore', 'an explicit in-memory supplier wins over default.dsl.store');
+});
+
+test('Materialized.as(Stores.persistentSessionStore(...)) makes a session count persistent, with the retention it names', () => {
+  const { outputs, types } = run({}, undefined, Materialized.as(Stores.persistentSessionStore('sessions', 60_000)));
+  assert.equal(types.sessions, PersistentSessionStore.name);
+  assert.deepEqual(outputs['session-counts'], run({}).outputs['session-counts']);
+  assert.throws(
+    () => run({}, undefined, Materialized.as(Stores.persistentSessionStore('short', 1_000))),
+    /retention period of the session store short must be no smaller than the session inactivity gap/,
+  );
 });

@@ -20,6 +20,17 @@ export interface SessionStoreSupplier {
   readonly retentionPeriod: number;
 }
 
+/** A session store supplier: a retention period and no window size (what tells it from the other suppliers). */
+export function isSessionStoreSupplier(value: unknown): value is SessionStoreSupplier {
+  if (typeof value !== 'object' || value === null) return false;
+  const supplier = value as Partial<SessionStoreSupplier> & { windowSize?: unknown };
+  return (
+    (supplier.kind === 'in-memory' || supplier.kind === 'persistent') &&
+    typeof supplier.retentionPeriod === 'number' &&
+    supplier.windowSize === undefined
+  );
+}
+
 export class SessionStoreBuilder<K, AGG>
   implements StoreBuilder<InMemorySessionStore<K, AGG> | PersistentSessionStore<K, AGG>>
 {
