@@ -4,8 +4,8 @@
  * (`{ storeName: 'counts' }`) or chain like Java: `Materialized.as('counts').withValueSerde(Serdes.Long())`.
  */
 import type { SerdeLike } from '../processor/internals/serde-like.ts';
-import type { KeyValueStoreSupplier } from '../state/store-builder.ts';
 import { isSessionStoreSupplier, type SessionStoreSupplier } from '../state/session-store-builder.ts';
+import type { KeyValueStoreSupplier } from '../state/store-builder.ts';
 import { isWindowStoreSupplier, type WindowStoreSupplier } from '../state/window-store-builder.ts';
 import { validateName } from './named.ts';
 
