@@ -489,12 +489,13 @@ export class StreamThread {
       this.#adjustPauses();
       const backpressure = collector.backpressure();
       if (backpressure !== undefined) await backpressure;
-      // A slow external sink (KStream#toSink) holds its tasks' records: wait for it instead of buffering more.
+      // External sinks (KStream#toSink) get the round's records when idle; a slow one holds its tasks' records:
+      // wait for it instead of buffering more.
       for (const active of this.#tasks.values()) {
         if (active.phase !== 'running') continue;
         for (const store of active.task.stores) {
           if (!isExternalSinkBuffer(store)) continue;
-          const wait = store.backpressure();
+          const wait = store.afterProcessingRound();
           if (wait !== undefined) await wait;
         }
       }

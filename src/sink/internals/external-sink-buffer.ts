@@ -128,8 +128,14 @@ export class ExternalSinkBuffer<K, V> implements StateStore, ManagedStore {
     }
   }
 
-  /** A promise to await before processing more when the task holds too many records for the sink. */
-  backpressure(): Promise<void> | undefined {
+  /**
+   * Called by the stream thread after each processing round. An idle sink gets what is buffered at once (so a
+   * quiet stream's records do not wait for the commit; under load, records gather while a write is in flight,
+   * which makes the batches). Returns a promise to await before processing more when the task holds too many
+   * records for the sink.
+   */
+  afterProcessingRound(): Promise<void> | undefined {
+    if (this.#writing === undefined && this.#sealed.length === 0) this.#seal();
     if (this.#fatal === undefined && this.#held < this.#options.maxBufferedRecords) return undefined;
     return (async () => {
       this.#seal();
