@@ -64,7 +64,11 @@ export interface ExternalSink<K, V> {
 export interface ToSinkOptions {
   /** Name of the processor node (and of the sink in errors). */
   readonly name?: string;
-  /** Records per `write` call, at most (default 500). A batch never splits the outputs of one input record. */
+  /**
+   * Records per `write` call, at most (default 500). An idle sink gets what a processing round produced at once
+   * (smaller batches); under load records gather while a write is in flight. A batch never splits the outputs
+   * of one input record (one record with more outputs than this makes a bigger batch).
+   */
   readonly batchSize?: number;
   /**
    * Records a task may hold for the sink (buffered or being written) before the stream thread stops
