@@ -189,9 +189,9 @@ export class PersistentWindowStore<K, V> implements TimestampedWindowStore<K, V>
     return Math.floor(windowStart / this.segmentInterval);
   }
 
-  #storeKey(keyBytes: Buffer, windowStart: number, seqnum: number): Buffer {
+  #storeKey(keyBytes: Buffer, windowStart: number, seqnum: number, segment = this.#segmentOf(windowStart)): Buffer {
     const out = Buffer.allocUnsafe(SEGMENT_PREFIX + keyBytes.length + SUFFIX);
-    segmentPrefix(this.#segmentOf(windowStart)).copy(out, 0);
+    segmentPrefix(segment).copy(out, 0);
     keyBytes.copy(out, SEGMENT_PREFIX);
     writeLongBE(out, windowStart, SEGMENT_PREFIX + keyBytes.length);
     out.writeInt32BE(seqnum, SEGMENT_PREFIX + keyBytes.length + 8);
@@ -303,13 +303,15 @@ export class PersistentWindowStore<K, V> implements TimestampedWindowStore<K, V>
     const lastSeg = this.#segmentOf(to);
     for (let segment = this.#segmentOf(minStart); segment <= lastSeg; segment++) {
       const prefix = segmentPrefix(segment);
-      // One key: its windows in [minStart, to] are one contiguous range of the segment.
-      const start = exact
-        ? this.#storeKey(lower!, minStart, 0)
+      // One key: its windows in [minStart, to] are one contiguous range of the segment (non-negative starts:
+      // a negative one's big-endian bytes sort after the positive ones, so those segments are scanned whole).
+      const narrow = exact && segment >= 0;
+      const start = narrow
+        ? this.#storeKey(lower!, Math.max(0, minStart), 0, segment)
         : lower === undefined
           ? prefix
           : Buffer.concat([prefix, lower]);
-      const end = exact ? this.#storeKey(lower!, to + 1, 0) : segmentPrefix(segment + 1);
+      const end = narrow ? this.#storeKey(lower!, to + 1, 0, segment) : segmentPrefix(segment + 1);
       for (const { key: storeKey, value: stored } of db.getRange({ start, end })) {
         const keyBytes = storeKey.subarray(SEGMENT_PREFIX, storeKey.length - SUFFIX);
         if (exact && keyBytes.length !== lower!.length) continue;
