@@ -93,7 +93,8 @@ async function endToEnd(backend: KafkaBackend, input: string, dslStore: 'in_memo
       'state.dir': stateDir,
       'default.dsl.store': dslStore,
       'poll.ms': 50,
-      'commit.interval.ms': 30_000,
+      // Commits (store flushes: LMDB writes and changelog) during the run, not only at close.
+      'commit.interval.ms': 500,
     },
     { backend },
   );
