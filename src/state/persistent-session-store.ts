@@ -127,6 +127,11 @@ export class PersistentSessionStore<K, AGG> implements SessionStore<K, AGG>, Man
     return this.#open;
   }
 
+  /** The resolved key serde, once initialized: interactive queries order keys and find partitions with it. */
+  keySerdeForQueries(): SerdeLike<K> {
+    return this.#keySerde;
+  }
+
   #db(): RootDatabase<Buffer, Buffer> {
     if (this.#env === undefined || !this.#open) throw new Error(`session store "${this.name}" is not open`);
     return this.#env.db;

@@ -160,6 +160,11 @@ export class PersistentWindowStore<K, V> implements TimestampedWindowStore<K, V>
     return this.#open;
   }
 
+  /** The resolved key serde, once initialized: interactive queries order keys and find partitions with it. */
+  keySerdeForQueries(): SerdeLike<K> {
+    return this.#keySerde;
+  }
+
   #db(): RootDatabase<Buffer, Buffer> {
     if (this.#env === undefined || !this.#open) throw new Error(`window store "${this.name}" is not open`);
     return this.#env.db;
