@@ -27,6 +27,7 @@ import {
   openLmdbStoreEnvironment,
   segmentIntervalFor,
   segmentPrefix,
+  writeSegmentPrefix,
 } from './internals/lmdb-store-environment.ts';
 import type { ManagedStore, StoreInitContext } from './internals/store-init-context.ts';
 import { readLongBE, writeLongBE } from './internals/window-key-schema.ts';
@@ -194,9 +195,26 @@ export class PersistentWindowStore<K, V> implements TimestampedWindowStore<K, V>
     return Math.floor(windowStart / this.segmentInterval);
   }
 
+  // The last point key made (seqnum 0) and its Map id: an aggregation reads a window, then writes it.
+  #pointKeyBytes: Buffer | undefined;
+  #pointStart = Number.NaN;
+  #pointKey: Buffer | undefined;
+  #pointId = '';
+
+  /** The LMDB key and buffer id of `keyBytes` in the window at `windowStart`, sequence number 0. */
+  #pointKeyOf(keyBytes: Buffer, windowStart: number): { storeKey: Buffer; id: string } {
+    if (keyBytes !== this.#pointKeyBytes || windowStart !== this.#pointStart) {
+      this.#pointKey = this.#storeKey(keyBytes, windowStart, 0);
+      this.#pointId = this.#pointKey.toString('latin1');
+      this.#pointKeyBytes = keyBytes;
+      this.#pointStart = windowStart;
+    }
+    return { storeKey: this.#pointKey!, id: this.#pointId };
+  }
+
   #storeKey(keyBytes: Buffer, windowStart: number, seqnum: number, segment = this.#segmentOf(windowStart)): Buffer {
     const out = Buffer.allocUnsafe(SEGMENT_PREFIX + keyBytes.length + SUFFIX);
-    segmentPrefix(segment).copy(out, 0);
+    writeSegmentPrefix(out, segment);
     keyBytes.copy(out, SEGMENT_PREFIX);
     writeLongBE(out, windowStart, SEGMENT_PREFIX + keyBytes.length);
     out.writeInt32BE(seqnum, SEGMENT_PREFIX + keyBytes.length + 8);
@@ -241,8 +259,13 @@ export class PersistentWindowStore<K, V> implements TimestampedWindowStore<K, V>
         });
       return;
     }
-    const storeKey = this.#storeKey(keyBytes, windowStart, seqnum);
-    const id = storeKey.toString('latin1');
+    const { storeKey, id } =
+      seqnum === 0
+        ? this.#pointKeyOf(keyBytes, windowStart)
+        : (() => {
+            const key = this.#storeKey(keyBytes, windowStart, seqnum);
+            return { storeKey: key, id: key.toString('latin1') };
+          })();
     const entry = this.#dirty.get(id);
     if (entry !== undefined) {
       entry.value = typed;
@@ -271,8 +294,8 @@ export class PersistentWindowStore<K, V> implements TimestampedWindowStore<K, V>
     if (windowStart <= this.#expiredUpTo()) return undefined;
     // As Java and the in-memory store: duplicates are keyed by sequence number, a point lookup never finds them.
     if (this.retainDuplicates) return undefined;
-    const storeKey = this.#storeKey(this.#serializeKey(key), windowStart, 0);
-    const entry = this.#dirty.get(storeKey.toString('latin1'));
+    const { storeKey, id } = this.#pointKeyOf(this.#serializeKey(key), windowStart);
+    const entry = this.#dirty.get(id);
     if (entry !== undefined) return entry.deleted ? undefined : { value: entry.value as V, timestamp: entry.timestamp };
     const stored = this.#db().get(storeKey);
     if (stored === undefined) return undefined;

@@ -87,10 +87,15 @@ const TWO_POW_32 = 2 ** 32;
  */
 export function segmentPrefix(segmentId: number): Buffer {
   const out = Buffer.allocUnsafe(8);
+  writeSegmentPrefix(out, segmentId);
+  return out;
+}
+
+/** Writes segmentPrefix(segmentId) into the first 8 bytes of `out`. */
+export function writeSegmentPrefix(out: Buffer, segmentId: number): void {
   const high = Math.floor(segmentId / TWO_POW_32);
   out.writeUInt32BE((high ^ 0x80000000) >>> 0, 0);
   out.writeUInt32BE(segmentId - high * TWO_POW_32, 4);
-  return out;
 }
 
 /** Deletes every entry of the segments before `firstLiveSegment` (a contiguous prefix of the database). */
