@@ -503,7 +503,8 @@ export class PersistentWindowStore<K, V> implements TimestampedWindowStore<K, V>
 
   /** LMDB's entry count plus buffered changes (approximate, as the name says). */
   approximateNumEntries(): number {
-    return (this.#db().getStats() as { entryCount: number }).entryCount + this.#dirty.size;
+    // Minus the metadata entry (observed stream time), present once anything was written.
+    return Math.max(0, (this.#db().getStats() as { entryCount: number }).entryCount - 1) + this.#dirty.size;
   }
 
   // ---- changelog, checkpoints ----
