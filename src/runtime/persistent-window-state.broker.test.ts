@@ -8,23 +8,18 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { Consumed } from '../dsl/consumed.ts';
-import { Materialized } from '../dsl/materialized.ts';
-import { Produced } from '../dsl/produced.ts';
-import { StreamsBuilder } from '../dsl/streams-builder.ts';
-import { TimeWindows } from '../dsl/time-windows.ts';
 import type { KafkaBackend } from '../kafka/backend.ts';
-import { Serdes } from '../serdes/serdes.ts';
-import { KafkaStreams } from './kafka-streams.ts';
 import { readOffsetCheckpoint } from './offset-checkpoint.ts';
-import { RestoreCounter } from './test-support/persistent-count-app.ts';
+import {
+  persistentWindowCountApp,
+  WINDOW_COUNT_STORE as STORE,
+  COUNT_WINDOW_MS as WINDOW,
+} from './test-support/persistent-window-count-app.ts';
 import { maxCountPerKey, produceStrings, readTopic, uniqueName } from './test-support/runtime-harness.ts';
 import { testBackends } from './test-support/test-backends.ts';
 
 const PARTITIONS = 2;
 const WORDS = 10;
-const WINDOW = 600_000;
-const STORE = 'window-counts';
 // Two windows, both within retention (size + grace) for the whole test.
 const BASE = Math.floor(Date.now() / WINDOW) * WINDOW - 2 * WINDOW;
 
@@ -35,40 +30,6 @@ function clicks(perWindow: number, from = 0): { key: string; value: string; time
     value: `${from + i}`,
     timestamp: BASE + (Math.floor(i / WORDS) % 2) * WINDOW + (i % 1000),
   }));
-}
-
-function windowedCountApp(
-  backend: KafkaBackend,
-  applicationId: string,
-  input: string,
-  output: string,
-  stateDir: string,
-) {
-  const builder = new StreamsBuilder();
-  builder
-    .stream(input, Consumed.with(Serdes.String(), Serdes.String()))
-    .groupByKey()
-    .windowedBy(TimeWindows.ofSizeAndGrace(WINDOW, 4 * WINDOW))
-    .count(Materialized.as(STORE))
-    .toStream()
-    .map((windowed, count) => [`${windowed.key}@${windowed.window.start}`, count])
-    .to(output, Produced.with(Serdes.String(), Serdes.Long()));
-  const streams = new KafkaStreams(
-    builder.build(),
-    {
-      'application.id': applicationId,
-      'state.dir': stateDir,
-      'default.dsl.store': 'rocksDB',
-      'commit.interval.ms': 100,
-      'poll.ms': 50,
-      'session.timeout.ms': 6_000,
-      'heartbeat.interval.ms': 500,
-    },
-    { backend },
-  );
-  const restores = new RestoreCounter();
-  streams.setGlobalStateRestoreListener(restores);
-  return { streams, restores };
 }
 
 async function changelogEnd(backend: KafkaBackend, topic: string): Promise<number> {
@@ -90,7 +51,7 @@ for (const target of testBackends) {
       const dirA = mkdtempSync(join(tmpdir(), 'tributary-wstate-a-'));
       const dirB = mkdtempSync(join(tmpdir(), 'tributary-wstate-b-'));
       const run = async (stateDir: string, produce: ReturnType<typeof clicks>, perWindow: number) => {
-        const { streams, restores } = windowedCountApp(backend, applicationId, input, output, stateDir);
+        const { streams, restores } = persistentWindowCountApp({ applicationId, input, output, stateDir }, backend);
         try {
           await streams.start();
           await produceStrings(backend, input, PARTITIONS, produce);
