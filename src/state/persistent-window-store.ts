@@ -559,10 +559,8 @@ export class PersistentWindowStore<K, V> implements TimestampedWindowStore<K, V>
           else db.putSync(entry.storeKey, encodeStored(entry.timestamp, valueBytes));
         }
         if (collector !== undefined) {
-          const key = Buffer.allocUnsafe(entry.keyBytes.length + SUFFIX);
-          entry.keyBytes.copy(key, 0);
-          writeLongBE(key, entry.windowStart, entry.keyBytes.length);
-          key.writeInt32BE(entry.seqnum, entry.keyBytes.length + 8);
+          // The LMDB key after its segment prefix is the changelog key (WindowKeySchema).
+          const key = entry.storeKey?.subarray(SEGMENT_PREFIX) ?? changelogKeyOf(entry);
           collector.send({ topic, partition, key, value: valueBytes, timestamp: entry.timestamp, headers: [] });
         }
       }
@@ -596,6 +594,14 @@ export class PersistentWindowStore<K, V> implements TimestampedWindowStore<K, V>
   whenClosed(): Promise<void> {
     return this.#closed;
   }
+}
+
+function changelogKeyOf(entry: DirtyEntry<unknown, unknown>): Buffer {
+  const key = Buffer.allocUnsafe(entry.keyBytes.length + SUFFIX);
+  entry.keyBytes.copy(key, 0);
+  writeLongBE(key, entry.windowStart, entry.keyBytes.length);
+  key.writeInt32BE(entry.seqnum, entry.keyBytes.length + 8);
+  return key;
 }
 
 function encodeStored(timestamp: number, value: Buffer): Buffer {
