@@ -100,8 +100,12 @@ export class PersistentWindowStore<K, V> implements TimestampedWindowStore<K, V>
   #seqnum = 0;
   /** Changes since the last flush, in the order they were first made (the changelog order). */
   #dirty = new Map<string, DirtyEntry<K, V>>();
-  /** The same entries by serialized key (latin1), so one key's reads overlay only its own changes. */
-  #dirtyByKey = new Map<string, DirtyEntry<K, V>[]>();
+  /**
+   * The same entries by serialized key (latin1), so one key's range reads overlay only its own changes. Built on
+   * the first range read after a flush, then kept up to date: aggregations that only read single windows never
+   * pay for it.
+   */
+  #dirtyByKey: Map<string, DirtyEntry<K, V>[]> | undefined;
   #logOnly = 0;
   #closed: Promise<void> = Promise.resolve();
   #open = false;
@@ -278,13 +282,16 @@ export class PersistentWindowStore<K, V> implements TimestampedWindowStore<K, V>
 
   #addDirty(id: string, entry: DirtyEntry<K, V>): void {
     this.#dirty.set(id, entry);
-    if (entry.storeKey !== undefined) {
-      const keyId = entry.keyBytes.toString('latin1');
-      const ofKey = this.#dirtyByKey.get(keyId);
-      if (ofKey === undefined) this.#dirtyByKey.set(keyId, [entry]);
-      else ofKey.push(entry);
-    }
+    if (this.#dirtyByKey !== undefined) indexByKey(this.#dirtyByKey, entry);
     if (this.#dirty.size >= this.#maxDirty) this.flush();
+  }
+
+  #dirtyOfKey(keyBytes: Buffer): readonly DirtyEntry<K, V>[] {
+    if (this.#dirtyByKey === undefined) {
+      this.#dirtyByKey = new Map();
+      for (const entry of this.#dirty.values()) indexByKey(this.#dirtyByKey, entry);
+    }
+    return this.#dirtyByKey.get(keyBytes.toString('latin1')) ?? [];
   }
 
   // ---- reads ----
@@ -378,7 +385,7 @@ export class PersistentWindowStore<K, V> implements TimestampedWindowStore<K, V>
           timestamp: entry.timestamp,
         });
     };
-    if (exact) for (const entry of this.#dirtyByKey.get(lower!.toString('latin1')) ?? []) overlay(entry);
+    if (exact) for (const entry of this.#dirtyOfKey(lower!)) overlay(entry);
     else for (const entry of this.#dirty.values()) overlay(entry);
     return [...merged.values()].sort(byStartKeySeq);
   }
@@ -547,7 +554,7 @@ export class PersistentWindowStore<K, V> implements TimestampedWindowStore<K, V>
     const db = this.#db();
     const flushing = this.#dirty;
     this.#dirty = new Map();
-    this.#dirtyByKey = new Map();
+    this.#dirtyByKey = undefined;
     const collector = this.#collector;
     const topic = this.changelogTopic ?? this.name;
     const partition = this.#context?.partition ?? 0;
@@ -577,7 +584,7 @@ export class PersistentWindowStore<K, V> implements TimestampedWindowStore<K, V>
   wipe(): void {
     const db = this.#db();
     this.#dirty.clear();
-    this.#dirtyByKey.clear();
+    this.#dirtyByKey = undefined;
     this.#observedStreamTime = NO_TIMESTAMP;
     db.clearSync();
   }
@@ -586,7 +593,7 @@ export class PersistentWindowStore<K, V> implements TimestampedWindowStore<K, V>
     if (!this.#open) return;
     this.#open = false;
     this.#dirty.clear();
-    this.#dirtyByKey.clear();
+    this.#dirtyByKey = undefined;
     const env = this.#env;
     this.#closed = env === undefined ? Promise.resolve() : env.close();
   }
@@ -594,6 +601,14 @@ export class PersistentWindowStore<K, V> implements TimestampedWindowStore<K, V>
   whenClosed(): Promise<void> {
     return this.#closed;
   }
+}
+
+function indexByKey<K, V>(index: Map<string, DirtyEntry<K, V>[]>, entry: DirtyEntry<K, V>): void {
+  if (entry.storeKey === undefined) return;
+  const keyId = entry.keyBytes.toString('latin1');
+  const ofKey = index.get(keyId);
+  if (ofKey === undefined) index.set(keyId, [entry]);
+  else ofKey.push(entry);
 }
 
 function changelogKeyOf(entry: DirtyEntry<unknown, unknown>): Buffer {
