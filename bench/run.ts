@@ -17,7 +17,7 @@
  *                                   N distinct keys on its own input, for both apps' peak RSS (count-10m-keys-mem,
  *                                   Kafka Streams' in-memory store, only when named in --workloads)
  *   --big-keys-records N            N for those rows (default 10,000,000)
- *   --timeout-ms MS                 cap on one run (full 120000, quick 60000; SimpleBenchmark: 180000); a capped run
+ *   --timeout-ms MS                 cap on one run (full 90000, quick 60000; SimpleBenchmark: 180000); a capped run
  *                                   reports the rate of what it processed, marked "timed out"
  *   --bootstrap HOST:PORT           use this running broker instead of starting one
  *   --skip-java | --skip-tributary  one side only
@@ -61,7 +61,7 @@ const FULL_REPEATS = 3;
 const FULL_INPUTS = '100x1,1024x1';
 const QUICK_INPUTS = '100x1,1024x1';
 /** A side whose run took longer than this is not repeated (see runRow). */
-const NO_REPEAT_AFTER_MS = 60_000;
+const NO_REPEAT_AFTER_MS = 40_000;
 /** The event-time pair's timeline: records per millisecond of event time (see Workload.eventTime). */
 const EVENT_RECORDS_PER_MS = 1;
 
@@ -271,9 +271,9 @@ const repeats = Number(opts.repeat ?? (mode === 'full' ? FULL_REPEATS : 1));
 if (!(Number.isInteger(repeats) && repeats >= 1 && repeats <= 20)) {
   throw new Error(`--repeat: "${opts.repeat}" is not a run count (1 .. 20)`);
 }
-// SimpleBenchmark caps each run at 3 minutes; --full at 2 (to fit its time budget), --quick at 1. A run that hits
+// SimpleBenchmark caps each run at 3 minutes; --full at 1.5 (to fit its time budget), --quick at 1. A run that hits
 // the cap reports the rate of what it processed.
-const runTimeoutMs = Number(opts['timeout-ms'] ?? (mode === 'full' ? 120_000 : 60_000));
+const runTimeoutMs = Number(opts['timeout-ms'] ?? (mode === 'full' ? 90_000 : 60_000));
 
 const runId = Date.now().toString(36);
 let bootstrapInUse: string | undefined;
