@@ -207,3 +207,24 @@ test('without state.dir (a test driver) the store lives in a temporary directory
   await store.whenClosed();
   assert.ok(!existsSync(directory));
 });
+
+test(
+  'closing the store while a sync of its writes is still running waits for it (no native crash), and keeps the writes',
+  withStateDir(async (dir) => {
+    // Without the wait, lmdb's sync on the thread pool reads the closed environment and the process dies (SIGSEGV).
+    for (let round = 1; round <= 30; round++) {
+      const { store } = setup(dir);
+      assert.equal(store.get('a') ?? 0, round - 1);
+      store.put('a', round);
+      store.flush();
+      const written = store.whenWritten();
+      store.close();
+      await store.whenClosed();
+      await written;
+    }
+    const reopened = setup(dir).store;
+    assert.equal(reopened.get('a'), 30);
+    reopened.close();
+    await reopened.whenClosed();
+  }),
+);

@@ -117,6 +117,12 @@ export class PersistentKeyValueStore<K, V> implements TimestampedKeyValueStore<K
   /** Written since the last flush. */
   #dirty = new Map<MapKey, BufferedEntry<K, V>>();
   #closed: Promise<void> = Promise.resolve();
+  /**
+   * Settles once every sync started by whenWritten() has finished. lmdb runs a sync on libuv's thread pool with
+   * a pointer to the environment, so closing the environment under a running (or queued) sync crashes the whole
+   * process (SIGSEGV): close() waits for this first.
+   */
+  #syncsDone: Promise<void> = Promise.resolve();
   /** A directory made for a driver without `state.dir` (the TopologyTestDriver): removed on close. */
   #temporaryRoot: string | undefined;
   #open = false;
@@ -380,10 +386,14 @@ export class PersistentKeyValueStore<K, V> implements TimestampedKeyValueStore<K
       | undefined;
     // Transactions commit without waiting for the disk; one sync of the environment (in the background)
     // makes every committed one durable.
-    return new Promise<void>((resolve, reject) => {
-      if (db === undefined || !this.#open) return resolve();
-      db.sync((error) => (error ? reject(error) : resolve()));
-    });
+    if (db === undefined || !this.#open) return Promise.resolve();
+    const synced = new Promise<void>((resolve, reject) => db.sync((error) => (error ? reject(error) : resolve())));
+    const before = this.#syncsDone;
+    this.#syncsDone = synced.then(
+      () => before,
+      () => before,
+    );
+    return synced;
   }
 
   wipe(): void {
@@ -398,9 +408,11 @@ export class PersistentKeyValueStore<K, V> implements TimestampedKeyValueStore<K
     this.#dirty.clear();
     const db = this.#db;
     const temporaryRoot = this.#temporaryRoot;
-    this.#closed = Promise.resolve(db?.close()).then(() => {
-      if (temporaryRoot !== undefined) rmSync(temporaryRoot, { recursive: true, force: true });
-    });
+    this.#closed = this.#syncsDone
+      .then(() => db?.close())
+      .then(() => {
+        if (temporaryRoot !== undefined) rmSync(temporaryRoot, { recursive: true, force: true });
+      });
   }
 
   whenClosed(): Promise<void> {

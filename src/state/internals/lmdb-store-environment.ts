@@ -63,11 +63,23 @@ export function openLmdbStoreEnvironment(
     );
   }
   const syncable = db as RootDatabase<Buffer, Buffer> & { sync(callback: (error?: Error) => void): void };
+  // lmdb runs a sync on libuv's thread pool with a pointer to the environment: closing the environment under a
+  // running (or queued) sync crashes the whole process (SIGSEGV), so close() first waits for every sync started.
+  let syncsDone: Promise<void> = Promise.resolve();
   return {
     db,
     directory,
-    whenWritten: () => new Promise<void>((resolve, reject) => syncable.sync((e) => (e ? reject(e) : resolve()))),
+    whenWritten: () => {
+      const synced = new Promise<void>((resolve, reject) => syncable.sync((e) => (e ? reject(e) : resolve())));
+      const before = syncsDone;
+      syncsDone = synced.then(
+        () => before,
+        () => before,
+      );
+      return synced;
+    },
     close: async () => {
+      await syncsDone;
       await db.close();
       if (temporaryRoot !== undefined) rmSync(temporaryRoot, { recursive: true, force: true });
     },
