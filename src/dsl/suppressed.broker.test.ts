@@ -30,9 +30,21 @@ function results(records: readonly ConsumedRecord[]): string[] {
   );
 }
 
+/**
+ * Event times are offsets from a recent wall-clock instant, not from 1970: the session store's changelog is
+ * `compact,delete` with retention.ms = store retention + 1 day (as in Kafka Streams), so the broker's next
+ * retention check deletes records stamped in 1970 (rolling the active segment to do so; seen in CI), and a
+ * crashed instance's replacement then restores a session store without the open sessions.
+ */
+const T0 = Math.floor(Date.now() / 1000) * 1000;
+
 /** Clicks of every key at each time, in time order (stream time is per task: a later key's click would be late). */
 const events = (times: readonly number[]) =>
-  times.flatMap((timestamp) => KEYS.map((key) => ({ key, value: 'click', timestamp })));
+  times.flatMap((time) => KEYS.map((key) => ({ key, value: 'click', timestamp: T0 + time })));
+
+/** `[key@start/end]=count` of the final count of every key's session from `start` to `end` (offsets from T0). */
+const finalCounts = (start: number, end: number, count: number) =>
+  KEYS.map((key) => `[${key}@${T0 + start}/${T0 + end}]=${count}`);
 
 for (const target of testBackends) {
   for (const guarantee of [AT_LEAST_ONCE, EXACTLY_ONCE_V2] as ProcessingGuarantee[]) {
@@ -64,7 +76,7 @@ for (const target of testBackends) {
           const first = new KafkaStreams(finalSessionCounts(input, output), config, { backend });
           running.push(first);
           await first.start();
-          const sessionA = KEYS.map((key) => `[${key}@1000/1020]=3`);
+          const sessionA = finalCounts(1000, 1020, 3);
           const beforeStop = await read((r) => sessionA.every((s) => r.includes(s)));
           assert.deepEqual(beforeStop.sort(), [...sessionA].sort(), 'only the closed sessions before the stop');
           assert.equal(await first.close({ timeoutMs: 20_000 }), true);
@@ -75,7 +87,7 @@ for (const target of testBackends) {
           running.push(second);
           await second.start();
           await produceStrings(backend, input, 2, events([3000]));
-          const sessionB = KEYS.map((key) => `[${key}@1500/1510]=2`);
+          const sessionB = finalCounts(1500, 1510, 2);
           await read((r) => sessionB.every((s) => r.includes(s)));
           // Give a duplicate time to show up (a re-emitted A, or B twice) before judging.
           await new Promise((resolve) => setTimeout(resolve, 1_000));
@@ -139,7 +151,7 @@ describe('suppress(untilWindowCloses) on real Kafka when an exactly_once_v2 inst
         child.on('exit', (code) => reject(new Error(`the child instance exited with ${code} before RUNNING`)));
       });
       await produceStrings(backend, input, 2, events([1000, 1010, 1020, 1500, 1510]));
-      const sessionA = KEYS.map((key) => `[${key}@1000/1020]=3`);
+      const sessionA = finalCounts(1000, 1020, 3);
       await read((r) => sessionA.every((s) => r.includes(s)));
       // More clicks in session B, and the kill right behind them: no clean close, a transaction may be open.
       await produceStrings(backend, input, 2, events([1520]));
@@ -159,7 +171,7 @@ describe('suppress(untilWindowCloses) on real Kafka when an exactly_once_v2 inst
       );
       await replacement.start();
       await produceStrings(backend, input, 2, events([3000]));
-      const sessionB = KEYS.map((key) => `[${key}@1500/1520]=3`);
+      const sessionB = finalCounts(1500, 1520, 3);
       await read((r) => sessionB.every((s) => r.includes(s)));
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       const all = await read((r) => r.length >= sessionA.length + sessionB.length);
