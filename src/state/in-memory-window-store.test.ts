@@ -228,3 +228,67 @@ test('range reads match a brute-force model in serialized-key order, across puts
     }
   }
 });
+
+test('single-key range fetches match a brute-force model across out-of-order puts, deletes, duplicates and expiry', () => {
+  for (const dups of [false, true]) {
+    // Reads from the start (the per-key index is kept through every later write) or only late (built then).
+    for (const firstRead of [0, 300]) {
+      const label = `${dups ? 'duplicates' : 'unique'}, first read at step ${firstRead}`;
+      const retention = 60;
+      const store = new InMemoryWindowStore<string, number>(
+        'k',
+        retention,
+        10,
+        dups,
+        Serdes.String(),
+        Serdes.Integer(),
+      );
+      store.init({
+        taskId: '0_0',
+        partition: 0,
+        changelogTopic: undefined,
+        collector: { send: () => {}, partitionsFor: () => undefined },
+        config: {},
+        currentTimestamp: () => 0,
+      });
+      // key@start → values in put order
+      const model = new Map<string, number[]>();
+      let observed = -1;
+      let seed = 11;
+      const random = (n: number) => {
+        seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+        return seed % n;
+      };
+      const keys = ['a', 'b', 'c'];
+      for (let step = 0; step < 600; step++) {
+        const key = keys[random(keys.length)]!;
+        // Mostly advancing, sometimes late: stream time moves on and old windows expire.
+        const start = Math.max(0, Math.floor(step / 4) + random(12) - 8);
+        const id = `${key}@${start}`;
+        if (start > observed) observed = start;
+        const live = start > observed - retention;
+        if (random(5) === 0) {
+          store.put(key, null, start);
+          if (!dups) model.delete(id);
+        } else {
+          store.put(key, step, start);
+          if (live) model.set(id, dups ? [...(model.get(id) ?? []), step] : [step]);
+        }
+        if (step < firstRead || step % 3 !== 0) continue;
+        const readKey = keys[random(keys.length)]!;
+        const from = Math.max(0, observed - retention - 5 + random(30));
+        const to = from + random(40);
+        const expected: { key: number; value: number }[] = [];
+        for (let s = Math.max(from, observed - retention + 1); s <= to; s++)
+          for (const value of model.get(`${readKey}@${s}`) ?? []) expected.push({ key: s, value });
+        assert.deepEqual(store.fetch(readKey, from, to), expected, `${label}, step ${step}, ${readKey} ${from}..${to}`);
+        assert.deepEqual(store.backwardFetch(readKey, from, to), expected.toReversed(), `${label}, step ${step}`);
+        assert.deepEqual(
+          store.fetch(readKey, readKey, from, to).map((e) => ({ key: e.key.window.start, value: e.value })),
+          expected,
+          `${label}, step ${step}: the one-key range read agrees`,
+        );
+      }
+    }
+  }
+});

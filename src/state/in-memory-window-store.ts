@@ -74,6 +74,16 @@ class Segment<K, V> {
   }
 }
 
+/**
+ * One key's windows (the heads of its entries), by window start ascending: single-key range fetches (what
+ * stream-stream joins ask for, per record) binary-search it instead of looking the key up in every window of
+ * the range. Expiry drops the oldest heads first, so they are skipped by `first` and compacted now and then.
+ */
+class KeyWindows<K, V> {
+  heads: WindowEntry<K, V>[] = [];
+  first = 0;
+}
+
 /** Orders entries (or a bound: an object with a key and its bytes) by serialized key bytes. */
 type KeyOrder = (a: { key: unknown; keyBytes: Buffer }, b: { key: unknown; keyBytes: Buffer }) => number;
 
@@ -119,6 +129,11 @@ export class InMemoryWindowStore<K, V> implements TimestampedWindowStore<K, V>, 
   private readonly segments = new Map<number, Segment<K, V>>();
   /** The same windows, by start ascending. */
   private readonly segmentList: Segment<K, V>[] = [];
+  /**
+   * Map key → that key's windows. Undefined until a single-key range fetch needs it (then kept on every
+   * put, delete and expiry), so aggregations that only read single windows never pay for it.
+   */
+  private keyIndex: Map<MapKey, KeyWindows<K, V>> | undefined = undefined;
   private observedStreamTime = NO_TIMESTAMP;
   private seqnum = 0;
   private readonly pending: WindowEntry<K, V>[] = [];
@@ -201,7 +216,11 @@ export class InMemoryWindowStore<K, V> implements TimestampedWindowStore<K, V>, 
     const minLiveTime = Math.max(0, this.observedStreamTime - this.retentionPeriod + 1);
     const list = this.segmentList;
     let expired = 0;
-    while (expired < list.length && list[expired]!.start < minLiveTime) this.segments.delete(list[expired++]!.start);
+    while (expired < list.length && list[expired]!.start < minLiveTime) {
+      const segment = list[expired++]!;
+      this.segments.delete(segment.start);
+      if (this.keyIndex !== undefined) this.unindexSegment(segment);
+    }
     if (expired > 0) {
       list.splice(0, expired);
       this.cachedStart = Number.NaN;
@@ -286,6 +305,7 @@ export class InMemoryWindowStore<K, V> implements TimestampedWindowStore<K, V>, 
       if (previous !== undefined) {
         segment!.byKey.delete(mapKey);
         if (segment!.sorted !== undefined) this.removeSorted(segment!.sorted, previous);
+        if (this.keyIndex !== undefined) this.unindexHead(mapKey, previous);
         if (segment!.byKey.size === 0) this.dropSegment(windowStart);
         if (log) {
           previous.deleted = true;
@@ -318,6 +338,7 @@ export class InMemoryWindowStore<K, V> implements TimestampedWindowStore<K, V>, 
     if (existing === undefined) {
       segment.byKey.set(mapKey, entry);
       if (segment.sorted !== undefined) this.insertSorted(segment.sorted, entry);
+      if (this.keyIndex !== undefined) this.indexHead(this.keyIndex, mapKey, entry);
     } else {
       let tail = existing;
       while (tail.next !== undefined) tail = tail.next;
@@ -365,6 +386,63 @@ export class InMemoryWindowStore<K, V> implements TimestampedWindowStore<K, V>, 
   private sortedHeads(segment: Segment<K, V>): WindowEntry<K, V>[] {
     if (segment.sorted === undefined) segment.sorted = [...segment.byKey.values()].sort(this.keyOrder);
     return segment.sorted;
+  }
+
+  // ---- the per-key index ----
+
+  private keyWindows(): Map<MapKey, KeyWindows<K, V>> {
+    if (this.keyIndex !== undefined) return this.keyIndex;
+    const index = new Map<MapKey, KeyWindows<K, V>>();
+    // Windows by start ascending: every key's heads are appended in order.
+    for (const segment of this.segmentList)
+      for (const [mapKey, head] of segment.byKey) this.indexHead(index, mapKey, head);
+    this.keyIndex = index;
+    return index;
+  }
+
+  private indexHead(index: Map<MapKey, KeyWindows<K, V>>, mapKey: MapKey, head: WindowEntry<K, V>): void {
+    let windows = index.get(mapKey);
+    if (windows === undefined) {
+      windows = new KeyWindows<K, V>();
+      index.set(mapKey, windows);
+    }
+    const heads = windows.heads;
+    // Windows mostly open in time order: append, else insert in place.
+    if (heads.length === windows.first || heads[heads.length - 1]!.windowStart < head.windowStart) heads.push(head);
+    else heads.splice(firstHeadFrom(heads, windows.first, head.windowStart), 0, head);
+  }
+
+  private unindexHead(mapKey: MapKey, head: WindowEntry<K, V>): void {
+    const windows = this.keyIndex!.get(mapKey);
+    if (windows === undefined) return;
+    const heads = windows.heads;
+    const at = firstHeadFrom(heads, windows.first, head.windowStart);
+    if (heads[at] !== head) return;
+    if (at === windows.first) windows.first++;
+    else heads.splice(at, 1);
+    this.compact(mapKey, windows);
+  }
+
+  /** Drops an expired window's heads: each is its key's oldest. */
+  private unindexSegment(segment: Segment<K, V>): void {
+    const index = this.keyIndex!;
+    for (const [mapKey, head] of segment.byKey) {
+      const windows = index.get(mapKey);
+      if (windows === undefined) continue;
+      if (windows.heads[windows.first] === head) {
+        windows.first++;
+        this.compact(mapKey, windows);
+      } else this.unindexHead(mapKey, head);
+    }
+  }
+
+  private compact(mapKey: MapKey, windows: KeyWindows<K, V>): void {
+    const heads = windows.heads;
+    if (windows.first === heads.length) this.keyIndex!.delete(mapKey);
+    else if (windows.first >= 16 && windows.first * 2 >= heads.length) {
+      heads.splice(0, windows.first);
+      windows.first = 0;
+    }
   }
 
   private markDirty(entry: WindowEntry<K, V>): void {
@@ -467,10 +545,14 @@ export class InMemoryWindowStore<K, V> implements TimestampedWindowStore<K, V>, 
     const result: KeyValue<number, V>[] = [];
     const minTime = this.minLiveTime(timeFrom);
     if (timeTo < minTime) return result;
-    const mapKey = this.mapKeyOf(key);
-    for (const segment of this.segmentsBetween(minTime, timeTo)) {
-      for (let entry = segment.byKey.get(mapKey); entry !== undefined; entry = entry.next)
-        result.push({ key: segment.start, value: entry.value });
+    const windows = this.keyWindows().get(this.mapKeyOf(key));
+    if (windows === undefined) return result;
+    const heads = windows.heads;
+    for (let i = firstHeadFrom(heads, windows.first, minTime); i < heads.length; i++) {
+      const head = heads[i]!;
+      if (head.windowStart > timeTo) break;
+      for (let entry: WindowEntry<K, V> | undefined = head; entry !== undefined; entry = entry.next)
+        result.push({ key: head.windowStart, value: entry.value });
     }
     if (backward) result.reverse();
     return result;
@@ -515,14 +597,18 @@ export class InMemoryWindowStore<K, V> implements TimestampedWindowStore<K, V>, 
     this.removeExpiredSegments();
     const minTime = this.minLiveTime(timeFrom);
     if (timeTo < minTime) return [];
-    // One key (what windowed aggregations ask for): a direct lookup per window, no scan.
+    // One key (what windowed aggregations ask for): that key's windows only, no scan.
     if (keyFrom !== undefined && keyFrom === keyTo && typeof keyFrom !== 'object') {
-      const mapKey = this.mapKeyOf(keyFrom);
       const result: KeyValue<Windowed<K>, R>[] = [];
+      const windows = this.keyWindows().get(this.mapKeyOf(keyFrom));
+      if (windows === undefined) return result;
       const windowSize = this.windowSize;
-      for (const segment of this.segmentsBetween(minTime, timeTo)) {
-        const start = segment.start;
-        for (let entry = segment.byKey.get(mapKey); entry !== undefined; entry = entry.next)
+      const heads = windows.heads;
+      for (let i = firstHeadFrom(heads, windows.first, minTime); i < heads.length; i++) {
+        const head = heads[i]!;
+        const start = head.windowStart;
+        if (start > timeTo) break;
+        for (let entry: WindowEntry<K, V> | undefined = head; entry !== undefined; entry = entry.next)
           result.push({ key: { key: entry.key, window: { start, end: start + windowSize } }, value: read(entry) });
       }
       if (backward) result.reverse();
@@ -641,6 +727,7 @@ export class InMemoryWindowStore<K, V> implements TimestampedWindowStore<K, V>, 
     this.cachedStart = Number.NaN;
     this.cachedSegment = undefined;
     this.segmentList.length = 0;
+    this.keyIndex = undefined;
     this.pending.length = 0;
   }
 }
@@ -652,6 +739,18 @@ function firstSegmentFrom(list: readonly Segment<unknown, unknown>[], start: num
   while (low < high) {
     const mid = (low + high) >>> 1;
     if (list[mid]!.start < start) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+/** The index of the first head (at or after `from`) of a window starting at or after `start`. */
+function firstHeadFrom(heads: readonly WindowEntry<unknown, unknown>[], from: number, start: number): number {
+  let low = from;
+  let high = heads.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (heads[mid]!.windowStart < start) low = mid + 1;
     else high = mid;
   }
   return low;
