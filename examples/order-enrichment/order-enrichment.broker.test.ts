@@ -19,6 +19,13 @@ import {
   PAYMENTS_TOPIC,
 } from './topology.ts';
 
+/**
+ * Event times start three hours ago: a real broker deletes records older than a topic's retention (seven days,
+ * or a window changelog's retention plus one day) once its retention check runs, so epoch-near times would vanish
+ * mid-test; and Kafka 4 refuses times more than an hour in the future.
+ */
+const T0 = Date.now() - 3 * 3_600_000;
+
 const json = (value: unknown) => JSON.stringify(value);
 
 for (const target of testBackends) {
@@ -42,7 +49,7 @@ for (const target of testBackends) {
           backend,
           CUSTOMERS_TOPIC,
           3,
-          customerIds.map((id) => ({ key: id, value: json({ name: `name-${id}`, tier: 'gold' }), timestamp: 1 })),
+          customerIds.map((id) => ({ key: id, value: json({ name: `name-${id}`, tier: 'gold' }), timestamp: T0 + 1 })),
         );
         await streams.start();
         // Wait until the customers are in the table (read back from its changelog) before ordering.
@@ -56,7 +63,7 @@ for (const target of testBackends) {
           backend,
           ORDERS_TOPIC,
           3,
-          orders.map((o, i) => ({ key: o.id, value: json(o), timestamp: 10_000 + i })),
+          orders.map((o, i) => ({ key: o.id, value: json(o), timestamp: T0 + (10_000 + i) })),
         );
         // Even orders are paid within the hour, odd ones two hours later.
         await produceStrings(
@@ -66,7 +73,7 @@ for (const target of testBackends) {
           orders.map((o, i) => ({
             key: o.id,
             value: json({ orderId: o.id, amount: o.amount }),
-            timestamp: i % 2 === 0 ? 20_000 + i : 7_200_000 + i,
+            timestamp: T0 + (i % 2 === 0 ? 20_000 + i : 7_200_000 + i),
           })),
         );
         const enriched = await readTopic(backend, ENRICHED_TOPIC, 3, (r) => r.length >= orders.length);

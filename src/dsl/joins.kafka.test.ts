@@ -12,6 +12,13 @@ import { produceStrings, readTopic, uniqueName } from '../runtime/test-support/r
 import { JoinWindows } from './join-windows.ts';
 import { StreamsBuilder } from './streams-builder.ts';
 
+/**
+ * Event times start three hours ago: a real broker deletes records older than a topic's retention (seven days,
+ * or a window changelog's retention plus one day) once its retention check runs, so epoch-near times would vanish
+ * mid-test; and Kafka 4 refuses times more than an hour in the future.
+ */
+const T0 = Date.now() - 3 * 3_600_000;
+
 const address = process.env.TRIBUTARY_TEST_KAFKA;
 
 function config(applicationId: string) {
@@ -69,11 +76,15 @@ describe('joins on real Kafka', () => {
         .to(enriched);
       return b.build();
     };
-    const names = Array.from({ length: 6 }, (_, i) => ({ key: `c${i}`, value: `customer-${i}`, timestamp: 1_000 }));
+    const names = Array.from({ length: 6 }, (_, i) => ({
+      key: `c${i}`,
+      value: `customer-${i}`,
+      timestamp: T0 + 1_000,
+    }));
     await produceStrings(backend, customers, 2, names);
     const first = await started(new KafkaStreams(topology(), config(app), { backend }));
     await committed(backend, app, customers, names.length);
-    const batch1 = names.map((c) => ({ key: c.key, value: `order-a-${c.key}`, timestamp: 2_000 }));
+    const batch1 = names.map((c) => ({ key: c.key, value: `order-a-${c.key}`, timestamp: T0 + 2_000 }));
     await produceStrings(backend, orders, 2, batch1);
     const out1 = await readTopic(backend, enriched, 2, (r) => r.length >= batch1.length);
     assert.deepEqual(text(out1), names.map((c) => `${c.key}=order-a-${c.key} for ${c.value}`).sort());
@@ -82,7 +93,7 @@ describe('joins on real Kafka', () => {
 
     // The customers topic is not read again (its offsets are committed): the rows must come from the changelog.
     await started(new KafkaStreams(topology(), config(app), { backend }));
-    const batch2 = names.map((c) => ({ key: c.key, value: `order-b-${c.key}`, timestamp: 3_000 }));
+    const batch2 = names.map((c) => ({ key: c.key, value: `order-b-${c.key}`, timestamp: T0 + 3_000 }));
     await produceStrings(backend, orders, 2, batch2);
     const out2 = await readTopic(backend, enriched, 2, (r) => r.length >= batch1.length + batch2.length);
     assert.deepEqual(
@@ -115,9 +126,9 @@ describe('joins on real Kafka', () => {
       backend,
       views,
       2,
-      keys.map((key) => ({ key, value: `view-${key}`, timestamp: 10_000 })),
+      keys.map((key) => ({ key, value: `view-${key}`, timestamp: T0 + 10_000 })),
     );
-    await produceStrings(backend, clicks, 2, [{ key: 'u0', value: 'click-now', timestamp: 10_500 }]);
+    await produceStrings(backend, clicks, 2, [{ key: 'u0', value: 'click-now', timestamp: T0 + 10_500 }]);
     const out1 = await readTopic(backend, joined, 2, (r) => r.length >= 1);
     assert.deepEqual(text(out1), ['u0=view-u0&click-now']);
     await committed(backend, app, views, keys.length);
@@ -129,7 +140,7 @@ describe('joins on real Kafka', () => {
       backend,
       clicks,
       2,
-      keys.map((key, i) => ({ key, value: `click-${key}`, timestamp: i % 2 === 0 ? 10_900 : 15_000 })),
+      keys.map((key, i) => ({ key, value: `click-${key}`, timestamp: T0 + (i % 2 === 0 ? 10_900 : 15_000) })),
     );
     const expected = keys.filter((_, i) => i % 2 === 0).map((key) => `${key}=view-${key}&click-${key}`);
     const out2 = await readTopic(backend, joined, 2, (r) => r.length >= 1 + expected.length);
@@ -161,12 +172,12 @@ describe('joins on real Kafka', () => {
       backend,
       customers,
       2,
-      customerIds.map((id) => ({ key: id, value: `name-${id}`, timestamp: 1_000 })),
+      customerIds.map((id) => ({ key: id, value: `name-${id}`, timestamp: T0 + 1_000 })),
     );
     const orderRows = Array.from({ length: 12 }, (_, i) => ({
       key: `o${i}`,
       value: `c${i % 4}:${i * 10}`,
-      timestamp: 2_000 + i,
+      timestamp: T0 + (2_000 + i),
     }));
     await produceStrings(backend, orders, 3, orderRows);
     const [subscription] = await backend.admin.describeTopics([
@@ -205,7 +216,7 @@ describe('joins on real Kafka', () => {
       return b.build();
     };
     const first = await started(new KafkaStreams(topology(), config(app), { backend }));
-    await produceStrings(backend, views, 1, [{ key: 'u1', value: 'view-1', timestamp: 10_000 }]);
+    await produceStrings(backend, views, 1, [{ key: 'u1', value: 'view-1', timestamp: T0 + 10_000 }]);
     await committed(backend, app, views, 1);
     assert.equal(await first.close({ timeoutMs: 10_000 }), true);
     // Nothing yet: the view's window (until 11 s) had not closed.
@@ -213,7 +224,7 @@ describe('joins on real Kafka', () => {
     assert.deepEqual(text(before), []);
 
     await started(new KafkaStreams(topology(), config(app), { backend }));
-    await produceStrings(backend, clicks, 1, [{ key: 'u1', value: 'late-click', timestamp: 100_000 }]);
+    await produceStrings(backend, clicks, 1, [{ key: 'u1', value: 'late-click', timestamp: T0 + 100_000 }]);
     const after = await readTopic(backend, out, 1, (r) => r.length >= 1);
     assert.deepEqual(text(after), ['u1=view-1&null']);
   });
