@@ -43,6 +43,8 @@ describe('PlatformaticAdmin on real Kafka', { skip: kafkaAddress ? false : 'no T
     timeout: 60_000,
   }, async () => {
     const topic = uniqueName('pf-offsets');
+    // Three hours ago: older times could be deleted by the broker's retention check mid-test.
+    const t0 = Date.now() - 3 * 3_600_000;
     await backend.admin.createTopics([{ name: topic, partitions: 1 }]);
     const producer = await backend.createProducer();
     await producer.send(
@@ -51,15 +53,15 @@ describe('PlatformaticAdmin on real Kafka', { skip: kafkaAddress ? false : 'no T
         partition: 0,
         key: null,
         value: Buffer.from(`${i}`),
-        timestamp: 1_000_000 + i * 10,
+        timestamp: t0 + i * 10,
       })),
     );
     await producer.close();
     const listed = await backend.admin.listOffsets([
       { topic, partition: 0, spec: 'earliest' },
       { topic, partition: 0, spec: 'latest' },
-      { topic, partition: 0, spec: { timestamp: 1_000_035 } },
-      { topic, partition: 0, spec: { timestamp: 9_000_000 } },
+      { topic, partition: 0, spec: { timestamp: t0 + 35 } },
+      { topic, partition: 0, spec: { timestamp: t0 + 9_000_000 } },
     ]);
     assert.deepEqual(
       listed.map((l) => l.offset),
