@@ -292,3 +292,34 @@ test('single-key range fetches match a brute-force model across out-of-order put
     }
   }
 });
+
+test('windows expire one by one over thousands of windows: reads see exactly the live ones, late puts land in place', () => {
+  const retention = 100;
+  const store = new InMemoryWindowStore<string, number>('e', retention, 1, false, Serdes.String(), Serdes.Integer());
+  store.init({
+    taskId: '0_0',
+    partition: 0,
+    changelogTopic: undefined,
+    collector: { send: () => {}, partitionsFor: () => undefined },
+    config: {},
+    currentTimestamp: () => 0,
+  });
+  for (let t = 0; t < 5000; t++) {
+    store.put(t % 2 === 0 ? 'even' : 'odd', t, t);
+    if (t % 250 !== 249) continue;
+    // A late put into the oldest live window of the other key, then every read agrees on the live windows.
+    const late = t - retention + 2;
+    store.put('late', -late, late);
+    const live = Array.from({ length: retention }, (_, i) => t - retention + 1 + i);
+    const expected = live.filter((s) => s % 2 === 0).map((s) => ({ key: s, value: s }));
+    assert.deepEqual(store.fetch('even', 0, t), expected, `at ${t}`);
+    assert.deepEqual(store.fetch('late', 0, t), [{ key: late, value: -late }], `at ${t}`);
+    assert.deepEqual(
+      store.all().map((e) => e.key.window.start),
+      live.flatMap((s) => (s === late ? [s, s] : [s])),
+      `at ${t}: all() holds the live windows, by start`,
+    );
+    assert.equal(store.fetchAll(t - 9, t).length, 10);
+    store.put('late', null, late);
+  }
+});

@@ -130,6 +130,11 @@ export class InMemoryWindowStore<K, V> implements TimestampedWindowStore<K, V>, 
   /** The same windows, by start ascending. */
   private readonly segmentList: Segment<K, V>[] = [];
   /**
+   * Where the live windows begin in segmentList: expiry advances it and compacts the list now and then, as a
+   * splice at the front per expired window (one per record in a join at 1 record/ms) would copy the whole list.
+   */
+  private liveFrom = 0;
+  /**
    * Map key → that key's windows. Undefined until a single-key range fetch needs it (then kept on every
    * put, delete and expiry), so aggregations that only read single windows never pay for it.
    */
@@ -215,15 +220,22 @@ export class InMemoryWindowStore<K, V> implements TimestampedWindowStore<K, V>, 
   private removeExpiredSegments(): void {
     const minLiveTime = Math.max(0, this.observedStreamTime - this.retentionPeriod + 1);
     const list = this.segmentList;
-    let expired = 0;
+    let expired = this.liveFrom;
     while (expired < list.length && list[expired]!.start < minLiveTime) {
       const segment = list[expired++]!;
       this.segments.delete(segment.start);
       if (this.keyIndex !== undefined) this.unindexSegment(segment);
     }
-    if (expired > 0) {
-      list.splice(0, expired);
+    if (expired > this.liveFrom) {
       this.cachedStart = Number.NaN;
+      if (expired >= 1024 && expired * 2 >= list.length) {
+        list.splice(0, expired);
+        this.liveFrom = 0;
+      } else {
+        // Release the expired windows now; the slots go at the next compaction.
+        list.fill(undefined as never, this.liveFrom, expired);
+        this.liveFrom = expired;
+      }
     }
   }
 
@@ -249,15 +261,15 @@ export class InMemoryWindowStore<K, V> implements TimestampedWindowStore<K, V>, 
     this.cachedSegment = segment;
     const list = this.segmentList;
     // Windows mostly open in time order: append, else insert in place.
-    if (list.length === 0 || list[list.length - 1]!.start < windowStart) list.push(segment);
-    else list.splice(firstSegmentFrom(list, windowStart), 0, segment);
+    if (list.length === this.liveFrom || list[list.length - 1]!.start < windowStart) list.push(segment);
+    else list.splice(firstSegmentFrom(list, this.liveFrom, windowStart), 0, segment);
     return segment;
   }
 
   private dropSegment(windowStart: number): void {
     this.segments.delete(windowStart);
     this.cachedStart = Number.NaN;
-    const index = firstSegmentFrom(this.segmentList, windowStart);
+    const index = firstSegmentFrom(this.segmentList, this.liveFrom, windowStart);
     if (this.segmentList[index]?.start === windowStart) this.segmentList.splice(index, 1);
   }
 
@@ -394,7 +406,7 @@ export class InMemoryWindowStore<K, V> implements TimestampedWindowStore<K, V>, 
     if (this.keyIndex !== undefined) return this.keyIndex;
     const index = new Map<MapKey, KeyWindows<K, V>>();
     // Windows by start ascending: every key's heads are appended in order.
-    for (const segment of this.segmentList)
+    for (const segment of this.liveSegments())
       for (const [mapKey, head] of segment.byKey) this.indexHead(index, mapKey, head);
     this.keyIndex = index;
     return index;
@@ -478,10 +490,14 @@ export class InMemoryWindowStore<K, V> implements TimestampedWindowStore<K, V>, 
     return Math.max(timeFrom, this.observedStreamTime - this.retentionPeriod + 1);
   }
 
+  private liveSegments(): Segment<K, V>[] {
+    return this.liveFrom === 0 ? this.segmentList : this.segmentList.slice(this.liveFrom);
+  }
+
   /** The windows starting in `[from, to]`, by start ascending. */
   private segmentsBetween(from: number, to: number): Segment<K, V>[] {
     const list = this.segmentList;
-    const first = firstSegmentFrom(list, from);
+    const first = firstSegmentFrom(list, this.liveFrom, from);
     let last = first;
     while (last < list.length && list[last]!.start <= to) last++;
     return first === 0 && last === list.length ? list : list.slice(first, last);
@@ -679,7 +695,7 @@ export class InMemoryWindowStore<K, V> implements TimestampedWindowStore<K, V>, 
   /** Number of values held (every duplicate counts). */
   approximateNumEntries(): number {
     let count = 0;
-    for (const segment of this.segmentList)
+    for (const segment of this.liveSegments())
       for (const head of segment.byKey.values())
         for (let e: WindowEntry<K, V> | undefined = head; e; e = e.next) count++;
     return count;
@@ -727,14 +743,15 @@ export class InMemoryWindowStore<K, V> implements TimestampedWindowStore<K, V>, 
     this.cachedStart = Number.NaN;
     this.cachedSegment = undefined;
     this.segmentList.length = 0;
+    this.liveFrom = 0;
     this.keyIndex = undefined;
     this.pending.length = 0;
   }
 }
 
-/** The index of the first window starting at or after `start` (the list is by start ascending). */
-function firstSegmentFrom(list: readonly Segment<unknown, unknown>[], start: number): number {
-  let low = 0;
+/** The index of the first window (at or after `from`) starting at or after `start` (the list is by start ascending). */
+function firstSegmentFrom(list: readonly Segment<unknown, unknown>[], from: number, start: number): number {
+  let low = from;
   let high = list.length;
   while (low < high) {
     const mid = (low + high) >>> 1;
