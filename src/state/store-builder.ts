@@ -2,8 +2,8 @@
  * Describes a store to create once per task (Java's `StoreBuilder`): its name, serdes and whether its changes
  * are logged to a changelog topic (`<application.id>-<name>-changelog`, compacted).
  */
-import type { SerdeLike } from '../processor/internals/serde-like.ts';
 import { InMemoryKeyValueStore } from './in-memory-key-value-store.ts';
+import { AbstractStoreBuilder } from './internals/abstract-store-builder.ts';
 import { PersistentKeyValueStore } from './persistent-key-value-store.ts';
 import type { StateStore } from './state-store.ts';
 
@@ -33,80 +33,31 @@ export interface KeyValueStoreSupplier {
 /** Which store a DSL operator without an explicit supplier gets (`default.dsl.store`, Java's names). */
 export type DslStoreType = 'in_memory' | 'rocksDB';
 
-export class KeyValueStoreBuilder<K, V>
-  implements StoreBuilder<InMemoryKeyValueStore<K, V> | PersistentKeyValueStore<K, V>>
-{
-  readonly name: string;
-  readonly supplier: KeyValueStoreSupplier;
-  /**
-   * True for a DSL store whose type the user did not choose: `default.dsl.store` decides when the topology is
-   * built (see withDslStoreType).
-   */
-  readonly followsDefaultDslStore: boolean;
-  readonly loggingEnabled: boolean;
-  readonly logConfig: Readonly<Record<string, string>>;
-  readonly keySerde: SerdeLike<K> | undefined;
-  readonly valueSerde: SerdeLike<V> | undefined;
-
-  constructor(
+export class KeyValueStoreBuilder<K, V> extends AbstractStoreBuilder<
+  K,
+  V,
+  KeyValueStoreSupplier,
+  InMemoryKeyValueStore<K, V> | PersistentKeyValueStore<K, V>,
+  KeyValueStoreBuilder<K, V>
+> {
+  protected copy(
     supplier: KeyValueStoreSupplier,
-    keySerde: SerdeLike<K> | undefined,
-    valueSerde: SerdeLike<V> | undefined,
-    loggingEnabled = true,
-    logConfig: Readonly<Record<string, string>> = {},
-    followsDefaultDslStore = false,
-  ) {
-    this.name = supplier.name;
-    this.supplier = supplier;
-    this.followsDefaultDslStore = followsDefaultDslStore;
-    this.keySerde = keySerde;
-    this.valueSerde = valueSerde;
-    this.loggingEnabled = loggingEnabled;
-    this.logConfig = logConfig;
-  }
-
-  withLoggingEnabled(config: Readonly<Record<string, string>> = {}): KeyValueStoreBuilder<K, V> {
+    loggingEnabled: boolean,
+    logConfig: Readonly<Record<string, string>>,
+    followsDefaultDslStore: boolean,
+  ): KeyValueStoreBuilder<K, V> {
     return new KeyValueStoreBuilder(
-      this.supplier,
+      supplier,
       this.keySerde,
       this.valueSerde,
-      true,
-      config,
-      this.followsDefaultDslStore,
+      loggingEnabled,
+      logConfig,
+      followsDefaultDslStore,
     );
   }
 
-  withLoggingDisabled(): KeyValueStoreBuilder<K, V> {
-    return new KeyValueStoreBuilder(
-      this.supplier,
-      this.keySerde,
-      this.valueSerde,
-      false,
-      {},
-      this.followsDefaultDslStore,
-    );
-  }
-
-  /** This builder with the store type `default.dsl.store` names, when the DSL chose none; otherwise itself. */
-  withDslStoreType(type: DslStoreType): KeyValueStoreBuilder<K, V> {
-    if (!this.followsDefaultDslStore) return this;
-    const kind = type === 'rocksDB' ? 'persistent' : 'in-memory';
-    return new KeyValueStoreBuilder(
-      { name: this.name, kind },
-      this.keySerde,
-      this.valueSerde,
-      this.loggingEnabled,
-      this.logConfig,
-      false,
-    );
-  }
-
-  withCachingEnabled(): KeyValueStoreBuilder<K, V> {
-    return this;
-  }
-
-  withCachingDisabled(): KeyValueStoreBuilder<K, V> {
-    return this;
+  protected supplierKindFor(type: DslStoreType): KeyValueStoreSupplier['kind'] {
+    return type === 'rocksDB' ? 'persistent' : 'in-memory';
   }
 
   build(): InMemoryKeyValueStore<K, V> | PersistentKeyValueStore<K, V> {
