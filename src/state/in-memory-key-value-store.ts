@@ -13,36 +13,12 @@ import type { RecordHeader } from '../kafka/backend.ts';
 import type { SerdeLike } from '../processor/internals/serde-like.ts';
 import { resolveSerde } from '../processor/internals/serde-resolution.ts';
 import type { RecordCollector, RestoreRecord } from '../processor/internals/task-contract.ts';
-import { integerSerde, longSerde, shortSerde } from '../serdes/primitive-serdes.ts';
-import { stringSerde } from '../serdes/string-serde.ts';
 import { KeyValueSlots } from './internals/key-value-slots.ts';
+import { LastSerializedKey } from './internals/last-serialized-key.ts';
+import { type MapKey, type NativeMapKey, nativeMapKeyFor, nativeString } from './internals/native-map-key.ts';
 import { SplitMap } from './internals/split-map.ts';
 import type { ManagedStore, StoreInitContext } from './internals/store-init-context.ts';
 import type { KeyValue, TimestampedKeyValueStore, ValueAndTimestamp } from './key-value-store.ts';
-
-/**
- * What the Map is keyed by. For the built-in number and string key serdes, the key itself: two such keys have
- * the same bytes exactly when they are equal as Map keys (for strings once lone surrogates are replaced by
- * U+FFFD, as UTF-8 encoding does), so no Buffer and no string per access. For any other serde, the serialized
- * key as a latin1 string (one char per byte), so that equal bytes mean equal keys, as in Java.
- */
-type MapKey = string | number;
-
-/** Returns the Map key of a key the serde accepts, or undefined to let the serde serialize (and judge) it. */
-type NativeMapKey = (key: unknown) => MapKey | undefined;
-
-const nativeInt32: NativeMapKey = (key) => (typeof key === 'number' && (key | 0) === key ? key : undefined);
-const nativeInt16: NativeMapKey = (key) => (typeof key === 'number' && (key << 16) >> 16 === key ? key : undefined);
-const nativeSafeInteger: NativeMapKey = (key) => (Number.isSafeInteger(key) ? (key as number) : undefined);
-const nativeString: NativeMapKey = (key) => (typeof key === 'string' ? key.toWellFormed() : undefined);
-
-function nativeMapKeyFor(serde: SerdeLike<unknown>): NativeMapKey | undefined {
-  if (serde === integerSerde) return nativeInt32;
-  if (serde === shortSerde) return nativeInt16;
-  if (serde === longSerde) return nativeSafeInteger;
-  if (serde === stringSerde) return nativeString;
-  return undefined;
-}
 
 /**
  * Serialized-key byte order (Java's in-memory store is a TreeMap of Bytes, compared unsigned) for natively
@@ -142,25 +118,19 @@ export class InMemoryKeyValueStore<K, V> implements TimestampedKeyValueStore<K, 
     return this.open;
   }
 
-  // The last serialized primitive key: an aggregation reads and then writes the same key, so this halves the
-  // serialization work on the hot path. Objects are not remembered (they could change between calls).
-  private lastKey: unknown = undefined;
-  private lastMapKey: string | undefined;
+  private readonly lastKey = new LastSerializedKey();
 
   /** The Map key of a key: the key itself when natively keyed, else its serialized bytes as latin1. */
   private mapKeyOf(key: K): MapKey {
     const native = this.nativeMapKey?.(key);
     if (native !== undefined) return native;
-    if (key === this.lastKey && this.lastMapKey !== undefined) return this.lastMapKey;
+    const remembered = this.lastKey.bytesOf(key);
+    if (remembered !== undefined) return this.lastKey.latin1Of(remembered);
     const bytes = this.keySerde.serializer(this.changelogTopic ?? this.name, key);
     if (bytes === null) throw new TypeError(`store "${this.name}" does not accept a null key`);
     if (this.nativeMapKey !== undefined) return this.nativeMapKeyOfBytes(bytes);
-    const mapKey = bytes.toString('latin1');
-    if (typeof key !== 'object') {
-      this.lastKey = key;
-      this.lastMapKey = mapKey;
-    }
-    return mapKey;
+    this.lastKey.remember(key, bytes);
+    return this.lastKey.latin1Of(bytes);
   }
 
   /**

@@ -12,6 +12,7 @@ import { Windowed } from '../dsl/windowed.ts';
 import type { SerdeLike } from '../processor/internals/serde-like.ts';
 import { resolveSerde } from '../processor/internals/serde-resolution.ts';
 import type { RecordCollector, RestoreRecord } from '../processor/internals/task-contract.ts';
+import { LastSerializedKey } from './internals/last-serialized-key.ts';
 import {
   extractSessionEnd,
   extractSessionKeyBytes,
@@ -153,21 +154,16 @@ export class InMemorySessionStore<K, AGG> implements SessionStore<K, AGG>, Manag
     return this.open;
   }
 
-  // The last serialized primitive key: an aggregation finds, removes and puts sessions of one key in a row, so
-  // this saves most serializations on the hot path. Objects are not remembered (they may change in between).
-  private lastKey: unknown;
-  private lastKeyBytes: Buffer | undefined;
+  private readonly lastKey = new LastSerializedKey();
 
   private serializeKey(key: K): Buffer {
-    if (Object.is(key, this.lastKey) && this.lastKeyBytes !== undefined) return this.lastKeyBytes;
+    const remembered = this.lastKey.bytesOf(key);
+    if (remembered !== undefined) return remembered;
     if (key === null || key === undefined)
       throw new TypeError(`session store "${this.name}" does not accept a null key`);
     const bytes = this.keySerde.serializer(this.changelogTopic ?? this.name, key);
     if (bytes === null) throw new TypeError(`session store "${this.name}": the key serde turned a key into null`);
-    if (typeof key !== 'object') {
-      this.lastKey = key;
-      this.lastKeyBytes = bytes;
-    }
+    this.lastKey.remember(key, bytes);
     return bytes;
   }
 

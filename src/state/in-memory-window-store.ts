@@ -14,7 +14,8 @@ import type { SerdeLike } from '../processor/internals/serde-like.ts';
 import { resolveSerde } from '../processor/internals/serde-resolution.ts';
 import type { RecordCollector, RestoreRecord } from '../processor/internals/task-contract.ts';
 import { integerSerde, longSerde, shortSerde } from '../serdes/primitive-serdes.ts';
-import { stringSerde } from '../serdes/string-serde.ts';
+import { LastSerializedKey } from './internals/last-serialized-key.ts';
+import { type MapKey, type NativeMapKey, nativeMapKeyFor } from './internals/native-map-key.ts';
 import type { ManagedStore, StoreInitContext } from './internals/store-init-context.ts';
 import { extractStoreKeyBytes, extractStoreTimestamp, toStoreKeyBinary } from './internals/window-key-schema.ts';
 import type { KeyValue, ValueAndTimestamp } from './key-value-store.ts';
@@ -22,26 +23,6 @@ import type { TimestampedWindowStore } from './window-store.ts';
 
 /** Java's `ConsumerRecord.NO_TIMESTAMP`: the observed stream time before the first put. */
 const NO_TIMESTAMP = -1;
-
-/**
- * What a window's map is keyed by: for the built-in number and string serdes the key itself (equal keys have
- * equal bytes), otherwise the serialized key as a latin1 string, so that equal bytes mean equal keys.
- */
-type MapKey = string | number;
-type NativeMapKey = (key: unknown) => MapKey | undefined;
-
-const nativeInt32: NativeMapKey = (key) => (typeof key === 'number' && (key | 0) === key ? key : undefined);
-const nativeInt16: NativeMapKey = (key) => (typeof key === 'number' && (key << 16) >> 16 === key ? key : undefined);
-const nativeSafeInteger: NativeMapKey = (key) => (Number.isSafeInteger(key) ? (key as number) : undefined);
-const nativeString: NativeMapKey = (key) => (typeof key === 'string' ? key.toWellFormed() : undefined);
-
-function nativeMapKeyFor(serde: SerdeLike<unknown>): NativeMapKey | undefined {
-  if (serde === integerSerde) return nativeInt32;
-  if (serde === shortSerde) return nativeInt16;
-  if (serde === longSerde) return nativeSafeInteger;
-  if (serde === stringSerde) return nativeString;
-  return undefined;
-}
 
 /** One value of one key in one window; also the unit of pending changelog writes. */
 interface WindowEntry<K, V> {
@@ -180,36 +161,23 @@ export class InMemoryWindowStore<K, V> implements TimestampedWindowStore<K, V>, 
     return this.open;
   }
 
-  // The last serialized primitive key: an aggregation reads and then writes the same key (in several windows
-  // when they hop), so this saves most serializations on the hot path. Objects are not remembered.
-  private lastKey: unknown = undefined;
-  private lastKeyBytes: Buffer | undefined;
-  /** The latin1 Map key of lastKeyBytes, made on first use (natively keyed stores never need it). */
-  private lastMapKey: string | undefined;
+  private readonly lastKey = new LastSerializedKey();
 
   private serializeKey(key: K): Buffer {
-    if (key === this.lastKey && this.lastKeyBytes !== undefined) return this.lastKeyBytes;
+    const remembered = this.lastKey.bytesOf(key);
+    if (remembered !== undefined) return remembered;
     if (key === null || key === undefined)
       throw new TypeError(`window store "${this.name}" does not accept a null key`);
     const bytes = this.keySerde.serializer(this.changelogTopic ?? this.name, key);
     if (bytes === null) throw new TypeError(`window store "${this.name}" does not accept a null key`);
-    if (typeof key !== 'object') {
-      this.lastKey = key;
-      this.lastKeyBytes = bytes;
-      this.lastMapKey = undefined;
-    } else {
-      this.lastKeyBytes = undefined;
-    }
+    this.lastKey.remember(key, bytes);
     return bytes;
   }
 
   private mapKeyOf(key: K): MapKey {
     const native = this.nativeMapKey?.(key);
     if (native !== undefined) return native;
-    const bytes = this.serializeKey(key);
-    if (bytes !== this.lastKeyBytes) return bytes.toString('latin1');
-    if (this.lastMapKey === undefined) this.lastMapKey = bytes.toString('latin1');
-    return this.lastMapKey;
+    return this.lastKey.latin1Of(this.serializeKey(key));
   }
 
   private currentTimestamp(): number {

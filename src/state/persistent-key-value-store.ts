@@ -21,8 +21,8 @@ import type { RootDatabase } from 'lmdb';
 import type { SerdeLike } from '../processor/internals/serde-like.ts';
 import { resolveSerde } from '../processor/internals/serde-resolution.ts';
 import type { RecordCollector, RestoreRecord } from '../processor/internals/task-contract.ts';
-import { integerSerde, longSerde, shortSerde } from '../serdes/primitive-serdes.ts';
-import { stringSerde } from '../serdes/string-serde.ts';
+import { LastSerializedKey } from './internals/last-serialized-key.ts';
+import { type MapKey, type NativeMapKey, nativeMapKeyFor } from './internals/native-map-key.ts';
 import type { ManagedStore, StoreInitContext } from './internals/store-init-context.ts';
 import type { KeyValue, TimestampedKeyValueStore, ValueAndTimestamp } from './key-value-store.ts';
 
@@ -68,23 +68,6 @@ export function isPersistentStore(store: unknown): store is PersistentStoreHandl
 /** The directory of one task's stores: `<state.dir>/<application.id>/<task id>`. */
 export function taskDirectory(stateDir: string, applicationId: string, taskId: string): string {
   return join(stateDir, applicationId, taskId);
-}
-
-type MapKey = string | number;
-type NativeMapKey = (key: unknown) => MapKey | undefined;
-
-// Same idea as the in-memory store: for the built-in primitive serdes the key itself identifies the entry.
-const nativeInt32: NativeMapKey = (key) => (typeof key === 'number' && (key | 0) === key ? key : undefined);
-const nativeInt16: NativeMapKey = (key) => (typeof key === 'number' && (key << 16) >> 16 === key ? key : undefined);
-const nativeSafeInteger: NativeMapKey = (key) => (Number.isSafeInteger(key) ? (key as number) : undefined);
-const nativeString: NativeMapKey = (key) => (typeof key === 'string' ? key.toWellFormed() : undefined);
-
-function nativeMapKeyFor(serde: SerdeLike<unknown>): NativeMapKey | undefined {
-  if (serde === integerSerde) return nativeInt32;
-  if (serde === shortSerde) return nativeInt16;
-  if (serde === longSerde) return nativeSafeInteger;
-  if (serde === stringSerde) return nativeString;
-  return undefined;
 }
 
 /** A buffered write; `value === undefined` is a delete. */
@@ -189,12 +172,11 @@ export class PersistentKeyValueStore<K, V> implements TimestampedKeyValueStore<K
     return this.#db;
   }
 
-  // The last serialized primitive key: an aggregation reads and then writes the same key.
-  #lastKey: unknown = undefined;
-  #lastKeyBytes: Buffer | undefined;
+  #lastKey = new LastSerializedKey();
 
   #serializeKey(key: K): Buffer {
-    if (key === this.#lastKey && this.#lastKeyBytes !== undefined) return this.#lastKeyBytes;
+    const remembered = this.#lastKey.bytesOf(key);
+    if (remembered !== undefined) return remembered;
     const bytes = this.#keySerde.serializer(this.changelogTopic ?? this.name, key);
     if (bytes === null) throw new TypeError(`store "${this.name}" does not accept a null key`);
     if (bytes.length > MAX_KEY_BYTES || bytes.length === 0) {
@@ -202,10 +184,7 @@ export class PersistentKeyValueStore<K, V> implements TimestampedKeyValueStore<K
         `store "${this.name}": a persistent store key must be 1 to ${MAX_KEY_BYTES} bytes serialized, got ${bytes.length}`,
       );
     }
-    if (typeof key !== 'object') {
-      this.#lastKey = key;
-      this.#lastKeyBytes = bytes;
-    } else this.#lastKeyBytes = undefined;
+    this.#lastKey.remember(key, bytes);
     return bytes;
   }
 
