@@ -19,11 +19,10 @@ import type { RecordCollector, RestoreRecord } from '../processor/internals/task
 import {
   COMMIT_WITHOUT_DISK_FLUSH,
   deleteSegmentsBefore,
-  type LmdbStoreEnvironment,
-  openLmdbStoreEnvironment,
   segmentIntervalFor,
   segmentPrefix,
 } from './internals/lmdb-store-environment.ts';
+import { OpenedLmdbStore } from './internals/opened-lmdb-store.ts';
 import { sessionKeyToBinary } from './internals/session-key-schema.ts';
 import type { ManagedStore, StoreInitContext } from './internals/store-init-context.ts';
 import { readLongBE, writeLongBE } from './internals/window-key-schema.ts';
@@ -75,7 +74,7 @@ export class PersistentSessionStore<K, AGG> implements SessionStore<K, AGG>, Man
   readonly #maxDirty: number;
   #keySerde!: SerdeLike<K>;
   #valueSerde!: SerdeLike<AGG>;
-  #env: LmdbStoreEnvironment | undefined;
+  readonly #lmdb: OpenedLmdbStore;
   #context: StoreInitContext | undefined;
   #collector: RecordCollector | undefined;
   #observedStreamTime = NO_TIMESTAMP;
@@ -83,8 +82,6 @@ export class PersistentSessionStore<K, AGG> implements SessionStore<K, AGG>, Man
   #dirty = new Map<string, DirtySession<K, AGG>>();
   /** The same, by serialized key (latin1). */
   #dirtyByKey = new Map<string, Map<string, DirtySession<K, AGG>>>();
-  #closed: Promise<void> = Promise.resolve();
-  #open = false;
 
   constructor(
     name: string,
@@ -103,10 +100,11 @@ export class PersistentSessionStore<K, AGG> implements SessionStore<K, AGG>, Man
     this.#explicitKeySerde = keySerde;
     this.#explicitValueSerde = valueSerde;
     this.#maxDirty = options.maxDirtyEntries ?? DEFAULT_MAX_DIRTY_ENTRIES;
+    this.#lmdb = new OpenedLmdbStore('session store', name);
   }
 
   get directory(): string {
-    return this.#env?.directory ?? '';
+    return this.#lmdb.directory;
   }
 
   init(context: StoreInitContext): void {
@@ -117,14 +115,13 @@ export class PersistentSessionStore<K, AGG> implements SessionStore<K, AGG>, Man
     this.#context = context;
     this.changelogTopic = context.changelogTopic;
     this.#collector = context.changelogTopic === undefined ? undefined : context.collector;
-    this.#env = openLmdbStoreEnvironment(context, this.name, 'session store');
-    this.#open = true;
+    this.#lmdb.open(context);
     const meta = this.#db().get(META_KEY);
     this.#observedStreamTime = meta === undefined || meta.length < 8 ? NO_TIMESTAMP : readLongBE(meta, 0);
   }
 
   isOpen(): boolean {
-    return this.#open;
+    return this.#lmdb.isOpen;
   }
 
   /** The resolved key serde, once initialized: interactive queries order keys and find partitions with it. */
@@ -133,8 +130,7 @@ export class PersistentSessionStore<K, AGG> implements SessionStore<K, AGG>, Man
   }
 
   #db(): RootDatabase<Buffer, Buffer> {
-    if (this.#env === undefined || !this.#open) throw new Error(`session store "${this.name}" is not open`);
-    return this.#env.db;
+    return this.#lmdb.db();
   }
 
   #lastKey: unknown;
@@ -327,7 +323,7 @@ export class PersistentSessionStore<K, AGG> implements SessionStore<K, AGG>, Man
   }
 
   flush(): void {
-    if (!this.#open) return;
+    if (!this.#lmdb.isOpen) return;
     const db = this.#db();
     const flushing = this.#dirty;
     this.#dirty = new Map();
@@ -357,8 +353,7 @@ export class PersistentSessionStore<K, AGG> implements SessionStore<K, AGG>, Man
   }
 
   whenWritten(): Promise<void> {
-    if (this.#env === undefined || !this.#open) return Promise.resolve();
-    return this.#env.whenWritten();
+    return this.#lmdb.whenWritten();
   }
 
   wipe(): void {
@@ -370,15 +365,12 @@ export class PersistentSessionStore<K, AGG> implements SessionStore<K, AGG>, Man
   }
 
   close(): void {
-    if (!this.#open) return;
-    this.#open = false;
+    if (!this.#lmdb.close()) return;
     this.#dirty.clear();
     this.#dirtyByKey.clear();
-    const env = this.#env;
-    this.#closed = env === undefined ? Promise.resolve() : env.close();
   }
 
   whenClosed(): Promise<void> {
-    return this.#closed;
+    return this.#lmdb.whenClosed();
   }
 }

@@ -23,12 +23,11 @@ import type { RecordCollector, RestoreRecord } from '../processor/internals/task
 import {
   COMMIT_WITHOUT_DISK_FLUSH,
   deleteSegmentsBefore,
-  type LmdbStoreEnvironment,
-  openLmdbStoreEnvironment,
   segmentIntervalFor,
   segmentPrefix,
   writeSegmentPrefix,
 } from './internals/lmdb-store-environment.ts';
+import { OpenedLmdbStore } from './internals/opened-lmdb-store.ts';
 import type { ManagedStore, StoreInitContext } from './internals/store-init-context.ts';
 import { readLongBE, writeLongBE } from './internals/window-key-schema.ts';
 import type { KeyValue, ValueAndTimestamp } from './key-value-store.ts';
@@ -93,7 +92,7 @@ export class PersistentWindowStore<K, V> implements TimestampedWindowStore<K, V>
   readonly #maxDirty: number;
   #keySerde!: SerdeLike<K>;
   #valueSerde!: SerdeLike<V>;
-  #env: LmdbStoreEnvironment | undefined;
+  readonly #lmdb: OpenedLmdbStore;
   #context: StoreInitContext | undefined;
   #collector: RecordCollector | undefined;
   #observedStreamTime = NO_TIMESTAMP;
@@ -107,8 +106,6 @@ export class PersistentWindowStore<K, V> implements TimestampedWindowStore<K, V>
    */
   #dirtyByKey: Map<string, DirtyEntry<K, V>[]> | undefined;
   #logOnly = 0;
-  #closed: Promise<void> = Promise.resolve();
-  #open = false;
 
   constructor(
     name: string,
@@ -127,10 +124,11 @@ export class PersistentWindowStore<K, V> implements TimestampedWindowStore<K, V>
     this.#explicitKeySerde = keySerde;
     this.#explicitValueSerde = valueSerde;
     this.#maxDirty = options.maxDirtyEntries ?? DEFAULT_MAX_DIRTY_ENTRIES;
+    this.#lmdb = new OpenedLmdbStore('window store', name);
   }
 
   get directory(): string {
-    return this.#env?.directory ?? '';
+    return this.#lmdb.directory;
   }
 
   init(context: StoreInitContext): void {
@@ -141,8 +139,7 @@ export class PersistentWindowStore<K, V> implements TimestampedWindowStore<K, V>
     this.#context = context;
     this.changelogTopic = context.changelogTopic;
     this.#collector = context.changelogTopic === undefined ? undefined : context.collector;
-    this.#env = openLmdbStoreEnvironment(context, this.name, 'window store');
-    this.#open = true;
+    this.#lmdb.open(context);
     this.#observedStreamTime = this.#latestStoredWindowStart();
   }
 
@@ -162,7 +159,7 @@ export class PersistentWindowStore<K, V> implements TimestampedWindowStore<K, V>
   }
 
   isOpen(): boolean {
-    return this.#open;
+    return this.#lmdb.isOpen;
   }
 
   /** The resolved key serde, once initialized: interactive queries order keys and find partitions with it. */
@@ -171,8 +168,7 @@ export class PersistentWindowStore<K, V> implements TimestampedWindowStore<K, V>
   }
 
   #db(): RootDatabase<Buffer, Buffer> {
-    if (this.#env === undefined || !this.#open) throw new Error(`window store "${this.name}" is not open`);
-    return this.#env.db;
+    return this.#lmdb.db();
   }
 
   #lastKey: unknown = undefined;
@@ -550,7 +546,7 @@ export class PersistentWindowStore<K, V> implements TimestampedWindowStore<K, V>
 
   /** Logs every buffered change and writes the stored ones to LMDB in one transaction. */
   flush(): void {
-    if (!this.#open) return;
+    if (!this.#lmdb.isOpen) return;
     const db = this.#db();
     const flushing = this.#dirty;
     this.#dirty = new Map();
@@ -577,8 +573,7 @@ export class PersistentWindowStore<K, V> implements TimestampedWindowStore<K, V>
   }
 
   whenWritten(): Promise<void> {
-    if (this.#env === undefined || !this.#open) return Promise.resolve();
-    return this.#env.whenWritten();
+    return this.#lmdb.whenWritten();
   }
 
   wipe(): void {
@@ -590,16 +585,13 @@ export class PersistentWindowStore<K, V> implements TimestampedWindowStore<K, V>
   }
 
   close(): void {
-    if (!this.#open) return;
-    this.#open = false;
+    if (!this.#lmdb.close()) return;
     this.#dirty.clear();
     this.#dirtyByKey = undefined;
-    const env = this.#env;
-    this.#closed = env === undefined ? Promise.resolve() : env.close();
   }
 
   whenClosed(): Promise<void> {
-    return this.#closed;
+    return this.#lmdb.whenClosed();
   }
 }
 
