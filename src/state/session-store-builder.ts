@@ -51,22 +51,6 @@ export class SessionStoreBuilder<K, AGG> extends AbstractStoreBuilder<
     return windowedChangelogConfigs(this.userLogConfig, this.supplier.retentionPeriod, streamsConfig);
   }
 
-  protected copy(
-    supplier: SessionStoreSupplier,
-    loggingEnabled: boolean,
-    logConfig: Readonly<Record<string, string>>,
-    followsDefaultDslStore: boolean,
-  ): SessionStoreBuilder<K, AGG> {
-    return new SessionStoreBuilder(
-      supplier,
-      this.keySerde,
-      this.valueSerde,
-      loggingEnabled,
-      logConfig,
-      followsDefaultDslStore,
-    );
-  }
-
   protected supplierKindFor(type: DslStoreType): SessionStoreSupplier['kind'] {
     return type === 'rocksDB' ? 'persistent' : 'in-memory';
   }

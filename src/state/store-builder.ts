@@ -40,22 +40,6 @@ export class KeyValueStoreBuilder<K, V> extends AbstractStoreBuilder<
   InMemoryKeyValueStore<K, V> | PersistentKeyValueStore<K, V>,
   KeyValueStoreBuilder<K, V>
 > {
-  protected copy(
-    supplier: KeyValueStoreSupplier,
-    loggingEnabled: boolean,
-    logConfig: Readonly<Record<string, string>>,
-    followsDefaultDslStore: boolean,
-  ): KeyValueStoreBuilder<K, V> {
-    return new KeyValueStoreBuilder(
-      supplier,
-      this.keySerde,
-      this.valueSerde,
-      loggingEnabled,
-      logConfig,
-      followsDefaultDslStore,
-    );
-  }
-
   protected supplierKindFor(type: DslStoreType): KeyValueStoreSupplier['kind'] {
     return type === 'rocksDB' ? 'persistent' : 'in-memory';
   }

@@ -47,22 +47,6 @@ export class WindowStoreBuilder<K, V> extends AbstractStoreBuilder<
     return windowedChangelogConfigs(this.userLogConfig, this.supplier.retentionPeriod, streamsConfig);
   }
 
-  protected copy(
-    supplier: WindowStoreSupplier,
-    loggingEnabled: boolean,
-    logConfig: Readonly<Record<string, string>>,
-    followsDefaultDslStore: boolean,
-  ): WindowStoreBuilder<K, V> {
-    return new WindowStoreBuilder(
-      supplier,
-      this.keySerde,
-      this.valueSerde,
-      loggingEnabled,
-      logConfig,
-      followsDefaultDslStore,
-    );
-  }
-
   protected supplierKindFor(type: DslStoreType): WindowStoreSupplier['kind'] {
     return type === 'rocksDB' ? 'persistent-window' : 'in-memory-window';
   }

@@ -1,7 +1,7 @@
 /**
  * What every store builder shares (Java's `AbstractStoreBuilder`): name, supplier, serdes, changelog on/off with
- * the user's topic configs, the `default.dsl.store` switch and the caching no-ops. A concrete builder says only
- * how to copy itself, which supplier kind a DSL store type means, and how to build its store.
+ * the user's topic configs, the `default.dsl.store` switch and the caching no-ops. A concrete builder (which keeps
+ * this constructor) says only which supplier kind a DSL store type means, and how to build its store.
  */
 import type { SerdeLike } from '../../processor/internals/serde-like.ts';
 import type { StateStore } from '../state-store.ts';
@@ -54,12 +54,23 @@ export abstract class AbstractStoreBuilder<
   }
 
   /** A builder like this one with the given supplier, logging and DSL-default flag (same serdes). */
-  protected abstract copy(
+  private copy(
     supplier: Supplier,
     loggingEnabled: boolean,
     logConfig: Readonly<Record<string, string>>,
     followsDefaultDslStore: boolean,
-  ): Self;
+  ): Self {
+    // Every concrete builder keeps this constructor, so its class makes the copy.
+    const Builder = this.constructor as new (
+      supplier: Supplier,
+      keySerde: SerdeLike<K> | undefined,
+      valueSerde: SerdeLike<V> | undefined,
+      loggingEnabled: boolean,
+      logConfig: Readonly<Record<string, string>>,
+      followsDefaultDslStore: boolean,
+    ) => Self;
+    return new Builder(supplier, this.keySerde, this.valueSerde, loggingEnabled, logConfig, followsDefaultDslStore);
+  }
 
   /** The supplier kind this builder's family uses for a `default.dsl.store` value. */
   protected abstract supplierKindFor(type: DslStoreType): Supplier['kind'];
