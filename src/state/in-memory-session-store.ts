@@ -157,14 +157,7 @@ export class InMemorySessionStore<K, AGG> implements SessionStore<K, AGG>, Manag
   private readonly lastKey = new LastSerializedKey();
 
   private serializeKey(key: K): Buffer {
-    const remembered = this.lastKey.bytesOf(key);
-    if (remembered !== undefined) return remembered;
-    if (key === null || key === undefined)
-      throw new TypeError(`session store "${this.name}" does not accept a null key`);
-    const bytes = this.keySerde.serializer(this.changelogTopic ?? this.name, key);
-    if (bytes === null) throw new TypeError(`session store "${this.name}": the key serde turned a key into null`);
-    this.lastKey.remember(key, bytes);
-    return bytes;
+    return this.lastKey.serialize(key, this.keySerde, this.changelogTopic ?? this.name, 'session store', this.name);
   }
 
   /** Drops the sessions that ended before the retention period (Java's removeExpiredSegments). */

@@ -164,14 +164,7 @@ export class InMemoryWindowStore<K, V> implements TimestampedWindowStore<K, V>, 
   private readonly lastKey = new LastSerializedKey();
 
   private serializeKey(key: K): Buffer {
-    const remembered = this.lastKey.bytesOf(key);
-    if (remembered !== undefined) return remembered;
-    if (key === null || key === undefined)
-      throw new TypeError(`window store "${this.name}" does not accept a null key`);
-    const bytes = this.keySerde.serializer(this.changelogTopic ?? this.name, key);
-    if (bytes === null) throw new TypeError(`window store "${this.name}" does not accept a null key`);
-    this.lastKey.remember(key, bytes);
-    return bytes;
+    return this.lastKey.serialize(key, this.keySerde, this.changelogTopic ?? this.name, 'window store', this.name);
   }
 
   private mapKeyOf(key: K): MapKey {
