@@ -13,33 +13,21 @@
  * writes the task's checkpoint, so a checkpoint never names changes the disk does not hold. Restoration
  * writes changelog records straight into LMDB (one transaction per batch, no deserialization).
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { RootDatabase } from 'lmdb';
 import type { SerdeLike } from '../processor/internals/serde-like.ts';
 import { resolveSerde } from '../processor/internals/serde-resolution.ts';
 import type { RecordCollector, RestoreRecord } from '../processor/internals/task-contract.ts';
 import { LastSerializedKey } from './internals/last-serialized-key.ts';
+import {
+  COMMIT_WITHOUT_DISK_FLUSH,
+  DEFAULT_MAX_DIRTY_ENTRIES,
+  type LmdbStoreEnvironment,
+  MAX_KEY_BYTES,
+  openLmdbStoreEnvironment,
+} from './internals/lmdb-store-environment.ts';
 import { type MapKey, type NativeMapKey, nativeMapKeyFor } from './internals/native-map-key.ts';
 import type { ManagedStore, StoreInitContext } from './internals/store-init-context.ts';
 import type { KeyValue, TimestampedKeyValueStore, ValueAndTimestamp } from './key-value-store.ts';
-
-// Loaded on first use: applications with in-memory stores only never load the native addon.
-let lmdbOpen: typeof import('lmdb').open | undefined;
-function openLmdb(): typeof import('lmdb').open {
-  lmdbOpen ??= (createRequire(import.meta.url)('lmdb') as typeof import('lmdb')).open;
-  return lmdbOpen;
-}
-
-/** lmdb's TransactionFlags.SYNCHRONOUS_COMMIT | NO_SYNC_FLUSH: commit now, reach the disk in the background. */
-const COMMIT_WITHOUT_DISK_FLUSH = 0x2 | 0x10000;
-
-/** LMDB's largest key as the `lmdb` package builds it. */
-const MAX_KEY_BYTES = 1978;
-/** Dirty entries kept before they are flushed early (bounds memory between commits, like Java's record cache). */
-const DEFAULT_MAX_DIRTY_ENTRIES = 100_000;
 
 /** What the runtime needs from a persistent store beyond the task contract (checkpoints, wiping). */
 export interface PersistentStoreHandle {
@@ -65,11 +53,6 @@ export function isPersistentStore(store: unknown): store is PersistentStoreHandl
   );
 }
 
-/** The directory of one task's stores: `<state.dir>/<application.id>/<task id>`. */
-export function taskDirectory(stateDir: string, applicationId: string, taskId: string): string {
-  return join(stateDir, applicationId, taskId);
-}
-
 /** A buffered write; `value === undefined` is a delete. */
 interface BufferedEntry<K, V> {
   readonly key: K;
@@ -87,27 +70,19 @@ export class PersistentKeyValueStore<K, V> implements TimestampedKeyValueStore<K
   readonly name: string;
   readonly persistent = true;
   changelogTopic: string | undefined;
-  #directory = '';
   readonly #explicitKeySerde: SerdeLike<K> | undefined;
   readonly #explicitValueSerde: SerdeLike<V> | undefined;
   readonly #maxDirty: number;
   #keySerde!: SerdeLike<K>;
   #valueSerde!: SerdeLike<V>;
   #nativeMapKey: NativeMapKey | undefined;
-  #db: RootDatabase<Buffer, Buffer> | undefined;
+  /** Its LMDB environment (directory, syncs, close after running syncs), open between init and close. */
+  #env: LmdbStoreEnvironment | undefined;
   #context: StoreInitContext | undefined;
   #collector: RecordCollector | undefined;
   /** Written since the last flush. */
   #dirty = new Map<MapKey, BufferedEntry<K, V>>();
   #closed: Promise<void> = Promise.resolve();
-  /**
-   * Settles once every sync started by whenWritten() has finished. lmdb runs a sync on libuv's thread pool with
-   * a pointer to the environment, so closing the environment under a running (or queued) sync crashes the whole
-   * process (SIGSEGV): close() waits for this first.
-   */
-  #syncsDone: Promise<void> = Promise.resolve();
-  /** A directory made for a driver without `state.dir` (the TopologyTestDriver): removed on close. */
-  #temporaryRoot: string | undefined;
   #open = false;
 
   constructor(
@@ -123,7 +98,7 @@ export class PersistentKeyValueStore<K, V> implements TimestampedKeyValueStore<K
   }
 
   get directory(): string {
-    return this.#directory;
+    return this.#env?.directory ?? '';
   }
 
   init(context: StoreInitContext): void {
@@ -135,31 +110,8 @@ export class PersistentKeyValueStore<K, V> implements TimestampedKeyValueStore<K
     this.#context = context;
     this.changelogTopic = context.changelogTopic;
     this.#collector = context.changelogTopic === undefined ? undefined : context.collector;
-    let stateDir = context.config['state.dir'];
-    if (typeof stateDir !== 'string' || stateDir.length === 0) {
-      // Like Java's TopologyTestDriver: without state.dir the state lives in a temporary directory.
-      this.#temporaryRoot = mkdtempSync(join(tmpdir(), 'tributary-state-'));
-      stateDir = this.#temporaryRoot;
-    }
-    const applicationId = String(context.config['application.id'] ?? 'tributary');
-    this.#directory = join(taskDirectory(stateDir as string, applicationId, context.taskId), this.name);
-    try {
-      mkdirSync(this.#directory, { recursive: true });
-      this.#db = openLmdb()<Buffer, Buffer>({
-        path: this.#directory,
-        keyEncoding: 'binary',
-        encoding: 'binary',
-        compression: false,
-        cache: false,
-      });
-    } catch (error) {
-      throw new Error(
-        `store "${this.name}": cannot open its LMDB directory "${this.#directory}": ${(error as Error).message}`,
-        {
-          cause: error,
-        },
-      );
-    }
+    // Without state.dir (the TopologyTestDriver) the environment lives in a temporary directory removed on close.
+    this.#env = openLmdbStoreEnvironment(context, this.name, 'store');
     this.#open = true;
   }
 
@@ -168,8 +120,8 @@ export class PersistentKeyValueStore<K, V> implements TimestampedKeyValueStore<K
   }
 
   #database(): RootDatabase<Buffer, Buffer> {
-    if (this.#db === undefined || !this.#open) throw new Error(`store "${this.name}" is not open`);
-    return this.#db;
+    if (this.#env === undefined || !this.#open) throw new Error(`store "${this.name}" is not open`);
+    return this.#env.db;
   }
 
   #lastKey = new LastSerializedKey();
@@ -360,19 +312,10 @@ export class PersistentKeyValueStore<K, V> implements TimestampedKeyValueStore<K
   }
 
   whenWritten(): Promise<void> {
-    const db = this.#db as
-      | (RootDatabase<Buffer, Buffer> & { sync(callback: (error?: Error) => void): void })
-      | undefined;
     // Transactions commit without waiting for the disk; one sync of the environment (in the background)
     // makes every committed one durable.
-    if (db === undefined || !this.#open) return Promise.resolve();
-    const synced = new Promise<void>((resolve, reject) => db.sync((error) => (error ? reject(error) : resolve())));
-    const before = this.#syncsDone;
-    this.#syncsDone = synced.then(
-      () => before,
-      () => before,
-    );
-    return synced;
+    if (this.#env === undefined || !this.#open) return Promise.resolve();
+    return this.#env.whenWritten();
   }
 
   wipe(): void {
@@ -385,13 +328,7 @@ export class PersistentKeyValueStore<K, V> implements TimestampedKeyValueStore<K
     if (!this.#open) return;
     this.#open = false;
     this.#dirty.clear();
-    const db = this.#db;
-    const temporaryRoot = this.#temporaryRoot;
-    this.#closed = this.#syncsDone
-      .then(() => db?.close())
-      .then(() => {
-        if (temporaryRoot !== undefined) rmSync(temporaryRoot, { recursive: true, force: true });
-      });
+    this.#closed = this.#env === undefined ? Promise.resolve() : this.#env.close();
   }
 
   whenClosed(): Promise<void> {

@@ -18,7 +18,11 @@ import { resolveSerde } from '../processor/internals/serde-resolution.ts';
 import type { RecordCollector, RestoreRecord } from '../processor/internals/task-contract.ts';
 import {
   COMMIT_WITHOUT_DISK_FLUSH,
+  DEFAULT_MAX_DIRTY_ENTRIES,
   deleteSegmentsBefore,
+  MAX_KEY_BYTES,
+  META_KEY,
+  SEGMENT_PREFIX,
   segmentIntervalFor,
   segmentPrefix,
 } from './internals/lmdb-store-environment.ts';
@@ -31,12 +35,7 @@ import type { PersistentStoreHandle } from './persistent-key-value-store.ts';
 import type { SessionStore } from './session-store.ts';
 
 const NO_TIMESTAMP = -1;
-const SEGMENT_PREFIX = 8;
 const SUFFIX = 16;
-const MAX_KEY_BYTES = 1978;
-const DEFAULT_MAX_DIRTY_ENTRIES = 100_000;
-/** Observed stream time, under a key that sorts after every segment prefix (see the window store). */
-const META_KEY = Buffer.from([0xff]);
 
 /** A buffered change of one session: `value === null` deletes; `stored` false: only logged (expired). */
 interface DirtySession<K, AGG> {

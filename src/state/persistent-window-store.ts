@@ -22,7 +22,11 @@ import { resolveSerde } from '../processor/internals/serde-resolution.ts';
 import type { RecordCollector, RestoreRecord } from '../processor/internals/task-contract.ts';
 import {
   COMMIT_WITHOUT_DISK_FLUSH,
+  DEFAULT_MAX_DIRTY_ENTRIES,
   deleteSegmentsBefore,
+  MAX_KEY_BYTES,
+  META_KEY,
+  SEGMENT_PREFIX,
   segmentIntervalFor,
   segmentPrefix,
   writeSegmentPrefix,
@@ -35,16 +39,7 @@ import type { PersistentStoreHandle } from './persistent-key-value-store.ts';
 import type { TimestampedWindowStore } from './window-store.ts';
 
 const NO_TIMESTAMP = -1;
-const SEGMENT_PREFIX = 8;
 const SUFFIX = 12;
-/** LMDB's largest key as the `lmdb` package builds it. */
-const MAX_KEY_BYTES = 1978;
-const DEFAULT_MAX_DIRTY_ENTRIES = 100_000;
-/**
- * Observed stream time and sequence number: one byte 0xff sorts after every segment prefix (segment ids of
- * real window starts are far below 2^62, so their first byte is 0x80 to 0xbf), so expiry never reaches it.
- */
-const META_KEY = Buffer.from([0xff]);
 
 /** A buffered change of one key, window and sequence number; `deleted` logs (and writes) a tombstone. */
 interface DirtyEntry<K, V> {

@@ -8,7 +8,7 @@ import { InMemorySessionStore } from './in-memory-session-store.ts';
 import { AbstractStoreBuilder } from './internals/abstract-store-builder.ts';
 import { windowedChangelogConfigs } from './internals/windowed-changelog-configs.ts';
 import { PersistentSessionStore } from './persistent-session-store.ts';
-import type { DslStoreType, StoreBuilder } from './store-builder.ts';
+import type { DslStoreType } from './store-builder.ts';
 
 /** How a session store is made (Java's `SessionBytesStoreSupplier`): in memory, or persistent (LMDB under `state.dir`). */
 export interface SessionStoreSupplier {

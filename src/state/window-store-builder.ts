@@ -8,7 +8,7 @@ import { InMemoryWindowStore } from './in-memory-window-store.ts';
 import { AbstractStoreBuilder } from './internals/abstract-store-builder.ts';
 import { windowedChangelogConfigs } from './internals/windowed-changelog-configs.ts';
 import { PersistentWindowStore } from './persistent-window-store.ts';
-import type { DslStoreType, StoreBuilder } from './store-builder.ts';
+import type { DslStoreType } from './store-builder.ts';
 
 export { DEFAULT_WINDOW_CHANGELOG_ADDITIONAL_RETENTION_MS } from './internals/windowed-changelog-configs.ts';
 

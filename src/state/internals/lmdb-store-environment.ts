@@ -1,7 +1,7 @@
 /**
- * Opens the LMDB environment of one persistent store, `<state.dir>/<application.id>/<task id>/<store>`, as the
- * persistent key-value store does (same directory layout, so the runtime's checkpoint and wipe logic applies to
- * window and session stores too). Without `state.dir` (the TopologyTestDriver) the store lives in a temporary
+ * Opens the LMDB environment of one persistent store (key-value, window or session),
+ * `<state.dir>/<application.id>/<task id>/<store>`: one directory layout, so the runtime's checkpoint and wipe
+ * logic applies to every persistent store. Without `state.dir` (the TopologyTestDriver) the store lives in a temporary
  * directory removed on close.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -9,7 +9,6 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RootDatabase } from 'lmdb';
-import { taskDirectory } from '../persistent-key-value-store.ts';
 import type { StoreInitContext } from './store-init-context.ts';
 
 // Loaded on first use: applications with in-memory stores only never load the native addon.
@@ -21,6 +20,23 @@ function openLmdb(): typeof import('lmdb').open {
 
 /** lmdb's TransactionFlags.SYNCHRONOUS_COMMIT | NO_SYNC_FLUSH: commit now, reach the disk in the background. */
 export const COMMIT_WITHOUT_DISK_FLUSH = 0x2 | 0x10000;
+
+/** LMDB's largest key as the `lmdb` package builds it. */
+export const MAX_KEY_BYTES = 1978;
+/** Dirty entries kept before they are flushed early (bounds memory between commits, like Java's record cache). */
+export const DEFAULT_MAX_DIRTY_ENTRIES = 100_000;
+/** Bytes of the segment id that prefixes every key of a segmented (window or session) store. */
+export const SEGMENT_PREFIX = 8;
+/**
+ * Where a segmented store keeps its observed stream time: one byte 0xff sorts after every segment prefix
+ * (segment ids of real times are far below 2^62, so their first byte is 0x80 to 0xbf), so expiry never reaches it.
+ */
+export const META_KEY = Buffer.from([0xff]);
+
+/** The directory of one task's stores: `<state.dir>/<application.id>/<task id>`. */
+export function taskDirectory(stateDir: string, applicationId: string, taskId: string): string {
+  return join(stateDir, applicationId, taskId);
+}
 
 export interface LmdbStoreEnvironment {
   readonly db: RootDatabase<Buffer, Buffer>;
