@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { ReadOnlyKeyValueStore } from '../state/key-value-store.ts';
 import { TopologyTestDriver } from '../test-driver/topology-test-driver.ts';
 import { buildTopology } from '../topology/build-topology.ts';
 import { enrichingTopology } from './test-support/enriching-topology.ts';
